@@ -1,0 +1,49 @@
+/* report.h — what a run leaves for people and CI: report.json (every expectation with
+ * status, measured value and window), junit.xml, and timeline.html (an SVG picture:
+ * lanes per node with VRRP state, SA lifetimes by SPI, DPD probes, ping outage, actions).
+ */
+#ifndef HARNESS_REPORT_H
+#define HARNESS_REPORT_H
+
+#include <stdio.h>
+#include "../core/event.h"
+
+enum exp_status { EXP_PASS, EXP_FAIL, EXP_SKIP, EXP_ERROR };
+
+struct exp_result {
+	char name[160];          /* the expectation as written, e.g. "esp F1060 -> F1090-2 spi same-as before SWITCH" */
+	char file[256]; int line;
+	enum exp_status status;
+	char measured[160];      /* "12.431 s", "3 messages", "spi 0xc2b1a0f3" */
+	char window[160];        /* "[9.000 s, 12.300 s] from SWITCH (dpd comware interval 3 retry 3)" */
+	char detail[512];        /* why it failed / what was seen */
+	double seconds;          /* time spent evaluating or waiting */
+};
+
+struct run_report {
+	char testcase[128];
+	char run_id[16];
+	char out_dir[512];
+	double time_scale;
+	int64_t start_ns, end_ns;
+	int verdict;             /* 0 pass, 1 fail, 2 error, 3 skip */
+	char skip_reason[256];
+	char error[512];
+	struct exp_result *exps; int nexps;
+	const struct ev_list *events;
+	char nodes[32][32]; int nnodes;     /* lane order */
+	char ping_summary[8][256]; int nping;   /* "P: Success rate is …" */
+	char files[32][256]; int nfiles;    /* pcapng, key tables, logs, relative to out_dir */
+	char leak[256];                     /* root-namespace guard result */
+};
+
+int report_write_json(const struct run_report *r, const char *path);
+int report_write_junit(const struct run_report *r, const char *path);
+int report_write_html(const struct run_report *r, const char *path);
+const char *exp_status_name(enum exp_status s);
+/* The terminal view: one line per interesting event relative to the run start
+ * ("+12.431 s  F1060 -> F1090-2  R-U-THERE seq 0x1a2b3c4d"), ESP/ping runs folded into
+ * one line per SPI/outage, then every expectation with PASS/FAIL, then the verdict. */
+void report_print_timeline(const struct run_report *r, FILE *out, int color);
+
+#endif
