@@ -158,6 +158,7 @@ struct lab_root_snapshot {
 	char routes[128][96];          /* "dst/plen via gw dev ifname table T" */
 	int naddrs;
 	char addrs[64][64];
+	int truncated;                 /* added: a table did not fit; compare is then best effort */
 };
 
 /* Snapshot the root namespace (call from a thread that is in the root namespace). */
@@ -165,5 +166,47 @@ int lab_root_snapshot(struct lab_root_snapshot *s, char *err, size_t errlen);
 /* Compare: interfaces added/removed, routes or addresses changed → -1 with the difference. */
 int lab_root_compare(const struct lab_root_snapshot *before, const struct lab_root_snapshot *after,
 		     char *err, size_t errlen);
+
+/* --- additions (beyond the first contract) ------------------------------------------ */
+
+/* Deterministic ifindexes: interface i of a node is LAB_IFINDEX_BASE + i (lo is 1); in a
+ * segment namespace br0 is LAB_BR_IFINDEX and port p is LAB_IFINDEX_BASE + p. */
+#define LAB_IFINDEX_BASE 10
+#define LAB_BR_IFINDEX   2
+
+/* lab_up with flags. LAB_UP_DETACHED: the caller exits after bring-up (`netns-lab up`);
+ * the owner file then records pid 0, "held by the CLI": only lab_down_runid or
+ * lab_clean(all=1) remove the run. */
+#define LAB_UP_DETACHED 1u
+int lab_up_ex(struct lab_run *r, const struct lab_topo *t, const char *runid, unsigned flags, char *err,
+	      size_t errlen);
+/* Tear down a run by id (no topology needed). Returns namespaces removed, -1 on error. */
+int lab_down_runid(const char *runid, char *err, size_t errlen);
+/* all=0: lab_clean_stale. all=1: every ihh-<6 hex>-* run, whatever its owner. */
+int lab_clean(int all, char *err, size_t errlen);
+/* Open an existing run (its topology is saved in /run/ihh/<runid>.topo by lab_up) into
+ * r and t, e.g. for `netns-lab fault`. lab_detach closes the fds, leaves the run up. */
+int lab_attach(struct lab_run *r, struct lab_topo *t, const char *runid, char *err, size_t errlen);
+void lab_detach(struct lab_run *r);
+
+enum lab_owner_state { LAB_OWNER_NONE = -1, LAB_OWNER_DEAD = 0, LAB_OWNER_ALIVE = 1, LAB_OWNER_CLI = 2 };
+/* State of a run's owner file; *pid gets the recorded pid. */
+int lab_owner_status(const char *runid, pid_t *pid);
+/* Run ids present in /run/netns or /run/ihh; namespaces of one run. */
+int lab_list_runs(char ids[][16], int max);
+int lab_run_namespaces(const char *runid, char names[][LAB_NAME_MAX + 32], int max);
+/* Namespace fd of a node by name, -1 if none. */
+int lab_node_fd(const struct lab_run *r, const char *node);
+
+/* Admin state and carrier (IFF_LOWER_UP) of a node's interface (IOS or Linux name). */
+int lab_if_state(struct lab_run *r, const char *node, const char *ifname, int *admin_up, int *carrier,
+		 char *err, size_t errlen);
+
+/* Per-interface rx/tx packet deltas between two snapshots, one line per interface. */
+void lab_root_report(const struct lab_root_snapshot *before, const struct lab_root_snapshot *after, char *buf,
+		     size_t len);
+
+/* "A.B.C.D" of a host-order address. */
+const char *lab_ip_str(uint32_t a, char buf[16]);
 
 #endif

@@ -18,6 +18,13 @@ struct exp_result {
 	char window[160];        /* "[9.000 s, 12.300 s] from SWITCH (dpd comware interval 3 retry 3)" */
 	char detail[512];        /* why it failed / what was seen */
 	double seconds;          /* time spent evaluating or waiting */
+	/* Numeric view of the same judgement for the picture, in seconds from the run start
+	 * (run_report.start_ns); each part is drawn only when its has_* flag is set, so a
+	 * zero-initialised result stays valid. */
+	int has_window;  double win_lo_s, win_hi_s;   /* the accepted window, absolute */
+	int has_measured; double measured_s;          /* when the measured thing happened */
+	int has_anchor;  double anchor_s;             /* the moment the window counts from */
+	char anchor[32];                              /* its name: "SWITCH", "first R-U-THERE" */
 };
 
 struct run_report {
@@ -37,10 +44,16 @@ struct run_report {
 	char leak[256];                     /* root-namespace guard result */
 };
 
+/* Caps of the reports: raw events listed in report.json / timeline.html. */
+#define REPORT_MAX_EVENTS 20000
+
 int report_write_json(const struct run_report *r, const char *path);
 int report_write_junit(const struct run_report *r, const char *path);
 int report_write_html(const struct run_report *r, const char *path);
-const char *exp_status_name(enum exp_status s);
+const char *exp_status_name(enum exp_status s);   /* "pass", "fail", "skip", "error" */
+const char *report_verdict_name(int verdict);     /* "pass", "fail", "error", "skip" */
+/* All three files into r->out_dir (report.json, junit.xml, timeline.html); 0 or -1. */
+int report_write_all(const struct run_report *r);
 /* The terminal view: one line per interesting event relative to the run start
  * ("+12.431 s  F1060 -> F1090-2  R-U-THERE seq 0x1a2b3c4d"), ESP/ping runs folded into
  * one line per SPI/outage, then every expectation with PASS/FAIL, then the verdict. */

@@ -31,4 +31,9 @@ struct codec_err {
 
 const char *codec_reason_name(enum codec_reason r);  /* "truncated", "bad-length", … */
 
+/* Fill *e (if not NULL) with reason, offset and a printf-style text; returns -1 so a
+ * decoder can `return codec_err_set(err, CODEC_TRUNCATED, off, "...")`. */
+int codec_err_set(struct codec_err *e, enum codec_reason r, size_t offset, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 #endif

@@ -23,7 +23,7 @@ struct esp_hdr {
 int esp_decode(const uint8_t *buf, size_t len, struct esp_hdr *e, struct codec_err *err);
 
 enum udp4500_kind { UDP4500_ESP, UDP4500_IKE, UDP4500_KEEPALIVE };
-/* Classify a UDP 4500 payload; for IKE, *inner/*inner_len skip the marker. */
+/* Classify a UDP 4500 payload; for IKE, *inner and *inner_len skip the marker. */
 int udp4500_classify(const uint8_t *buf, size_t len, enum udp4500_kind *kind,
 		     const uint8_t **inner, size_t *inner_len, struct codec_err *err);
 

@@ -46,11 +46,16 @@ struct frame_info {
 	int has_eth;
 	uint8_t eth_src[6], eth_dst[6];
 	uint16_t ethertype;
+	int has_vlan;               /* added: one 802.1Q tag was stripped */
+	uint16_t vlan_id;           /* added: its 12-bit VID */
+	int has_sll;                /* added: Linux cooked header (eth_src from its address) */
+	uint16_t sll_pkttype;       /* added: 0 to us, 1 broadcast, 2 multicast, 4 outgoing */
 	int has_ip;
 	uint32_t ip_src, ip_dst;    /* host order */
 	uint8_t ip_proto, ip_ttl;
 	uint16_t ip_len, ip_id, ip_frag;   /* ip_frag: flags+offset as on the wire */
 	int ip_checksum_ok;
+	int ip_first_frag;          /* added: offset 0 with MF set; l4/l7 are cut short */
 	int has_udp;
 	uint16_t sport, dport;
 	enum frame_kind kind;

@@ -30,9 +30,14 @@ struct hsrp_pkt {
 	uint8_t identifier[6];      /* v2: sender MAC */
 	char auth[9];               /* text auth, NUL-terminated ("cisco") */
 	int has_md5;                /* v2 MD5 auth TLV present */
+	uint8_t ipver;              /* added: v2 Group State IP version (4 or 6); v1: 4 */
+	uint8_t vip6[16];           /* added: v2 virtual address field as sent (IPv6 groups) */
 };
 
 int hsrp_decode(const uint8_t *buf, size_t len, struct hsrp_pkt *h, struct codec_err *err);
+/* v1: the 20-octet message; v2: Group State TLV + Text Auth TLV when auth[0] != 0.
+ * MD5 authentication (has_md5) is not encoded (needs a key): returns -1. Returns bytes
+ * written or -1. */
 int hsrp_encode(const struct hsrp_pkt *h, uint8_t *buf, size_t cap);
 const char *hsrp_state_name(enum hsrp_state s);   /* "Active", "Standby", … */
 const char *hsrp_op_name(uint8_t op);             /* "Hello", "Coup", "Resign", … */

@@ -185,6 +185,15 @@ int isakmp_build_notify(struct isakmp_builder *b, uint32_t doi, uint8_t proto, u
 			const uint8_t *spi, uint8_t spi_size, const void *data, size_t data_len);
 int isakmp_build_delete(struct isakmp_builder *b, uint32_t doi, uint8_t proto, uint8_t spi_size,
 			const uint8_t *spis, uint16_t nspis);
+/* Added: an SA payload from a struct (doi, situation, proposals, transforms, attrs;
+ * proposal/transform Next Payload and lengths are computed). A TLV attribute with
+ * data == NULL is written as `value` in data_len (1..8) big-endian bytes. */
+int isakmp_build_sa(struct isakmp_builder *b, const struct isakmp_sa *sa);
+/* Added: open a payload of `type` (generic header, next-payload chained), append the
+ * body yourself (e.g. with isakmp_build_bytes), then close it to patch its length. */
+size_t isakmp_build_begin(struct isakmp_builder *b, uint8_t type);
+int isakmp_build_bytes(struct isakmp_builder *b, const void *p, size_t n);
+int isakmp_build_end(struct isakmp_builder *b, size_t start);
 /* Write the final Length into the header; returns the message length or -1. */
 int isakmp_build_finish(struct isakmp_builder *b);
 

@@ -1,0 +1,355 @@
+/* expect.c — judge a run: every expectation of the testcase against the merged event
+ * timeline and the prober records. Windows come from the node configs through
+ * reference/fsm/windows.c, scaled by the run's time scale. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include "run.h"
+#include "../../reference/codec/isakmp.h"
+
+#define NS 1e9
+
+struct dpd_cfg expect_effective_dpd(const struct node_spec *s)
+{
+	struct dpd_cfg d = s->dpd;
+	if (d.style != DPD_OFF && node_has_daemon(s, "strongswan") && d.style != DPD_STRONGSWAN) {
+		/* strongSwan runs the intent with its own semantics (drivers/drv_strongswan.c) */
+		double delay, timeout;
+		dpd_to_strongswan(&s->dpd, &delay, &timeout);
+		d.style = DPD_STRONGSWAN;
+		d.interval_s = delay;
+		d.timeout_s = timeout;
+	}
+	return d;
+}
+
+int expect_window(const struct run *r, const struct tc_window *w, double *lo, double *hi, char *desc, size_t len)
+{
+	const struct node_spec *s = w->node[0] ? tc_node_spec(r->tc, w->node) : NULL;
+	struct time_window tw = { 0, 0 };
+	char what[160] = "";
+
+	switch (w->formula) {
+	case F_LITERAL:
+		tw.lo_s = w->lo;
+		tw.hi_s = w->hi;
+		snprintf(what, sizeof(what), "literal");
+		break;
+	case F_DPD_DETECT: {
+		if (!s)
+			return -1;
+		struct dpd_cfg d = expect_effective_dpd(s);
+		tw = dpd_detect_window(&d);
+		tw.lo_s -= RUN_WINDOW_SLACK_S;
+		tw.hi_s += RUN_WINDOW_SLACK_S;
+		if (d.style == DPD_STRONGSWAN)
+			snprintf(what, sizeof(what), "strongSwan dpd_delay %g s dpd_timeout %g s", d.interval_s, d.timeout_s);
+		else
+			snprintf(what, sizeof(what), "%s dpd interval %g s retry %g s (%d retransmissions)",
+				 d.style == DPD_IOS ? "IOS" : "Comware", d.interval_s, d.retry_s, dpd_retransmissions(&d));
+		break;
+	}
+	case F_VRRP_TAKEOVER: {
+		if (!s || !s->nvrrp)
+			return -1;
+		const struct node_vrrp *v = &s->vrrp[0];
+		tw = vrrp_takeover_window(v->version, v->priority, v->adver_int_s, RUN_WINDOW_SLACK_S);
+		snprintf(what, sizeof(what), "VRRPv%d prio %d adv %g s: MDI %.3f s", v->version, v->priority,
+			 v->adver_int_s, vrrp_master_down_s(v->version, v->priority, v->adver_int_s));
+		break;
+	}
+	case F_HSRP_TAKEOVER:
+		tw = hsrp_takeover_window(3, 10, RUN_WINDOW_SLACK_S);
+		snprintf(what, sizeof(what), "HSRP hello 3 s hold 10 s");
+		break;
+	default:
+		return -1;
+	}
+	tw.lo_s += w->plus_lo;
+	tw.hi_s += w->plus_hi;
+	if (tw.lo_s < 0)
+		tw.lo_s = 0;
+	tw = window_scale(tw, r->scale);
+	*lo = tw.lo_s;
+	*hi = tw.hi_s;
+	snprintf(desc, len, "[%.3f s, %.3f s] — %s (%s%s%s%s)", tw.lo_s, tw.hi_s, w->text, what,
+		 w->plus_hi > 0 || w->plus_lo > 0 ? ", plus " : "", w->plus_hi > 0 || w->plus_lo > 0 ? "allowance" : "",
+		 r->scale != 1.0 ? ", time-scaled" : "");
+	return 0;
+}
+
+static int64_t anchor_ns(const struct run *r, const char *name)
+{
+	if (!name[0] || !strcmp(name, "start"))
+		return r->t0_ns;
+	if (!strcmp(name, "end"))
+		return r->end_ns;
+	for (int i = 0; i < r->tc->nact; i++)
+		if (!strcmp(r->tc->act[i].name, name))
+			return r->act_ns[i];
+	return 0;
+}
+
+static int sel_match(const struct tc_sel *s, const struct ev *e)
+{
+	if (s->from[0] && strcmp(s->from, e->node))
+		return 0;
+	if (s->to[0] && strcmp(s->to, e->peer))
+		return 0;
+	switch (s->kind) {
+	case SEL_MM:
+		return e->type == EV_IKE && e->exch == ISAKMP_EXCH_MAIN && (!s->msgno || e->msgno == s->msgno);
+	case SEL_QM:
+		return e->type == EV_IKE && e->exch == ISAKMP_EXCH_QUICK && (!s->msgno || e->msgno == s->msgno);
+	case SEL_AM:
+		return e->type == EV_IKE && e->exch == ISAKMP_EXCH_AGGRESSIVE;
+	case SEL_INFO:
+		return (e->type == EV_IKE || e->type == EV_DPD || e->type == EV_IKE_DELETE || e->type == EV_IKE_NOTIFY) &&
+		       e->exch == ISAKMP_EXCH_INFO;
+	case SEL_R_U_THERE:
+		return e->type == EV_DPD && e->notify == ISAKMP_N_R_U_THERE;
+	case SEL_R_U_THERE_ACK:
+		return e->type == EV_DPD && e->notify == ISAKMP_N_R_U_THERE_ACK;
+	case SEL_DELETE:
+		return e->type == EV_IKE_DELETE;
+	case SEL_NOTIFY:
+		return e->type == EV_IKE_NOTIFY;
+	case SEL_ESP:
+		return e->type == EV_ESP;
+	case SEL_VRRP:
+		return e->type == EV_VRRP;
+	case SEL_HSRP:
+		return e->type == EV_HSRP;
+	case SEL_GARP:
+		return e->type == EV_ARP && strstr(e->text, "gratuitous");
+	case SEL_ARP:
+		return e->type == EV_ARP;
+	case SEL_ECHO_REQUEST:
+		return e->type == EV_ICMP && strstr(e->text, "echo request");
+	case SEL_ECHO_REPLY:
+		return e->type == EV_ICMP && strstr(e->text, "echo reply");
+	case SEL_LOG:
+		return e->type == EV_LOG && strstr(e->text, s->text);
+	case SEL_STATE:
+		return e->type == EV_STATE && (strstr(e->state, s->text) || strstr(e->text, s->text));
+	}
+	return 0;
+}
+
+static int op_holds(const char *op, long a, long b)
+{
+	if (!strcmp(op, "=="))
+		return a == b;
+	if (!strcmp(op, ">="))
+		return a >= b;
+	if (!strcmp(op, "<="))
+		return a <= b;
+	return 0;
+}
+
+static const struct run_probe *find_probe(const struct run *r, const char *name)
+{
+	for (int i = 0; i < r->nprobes; i++)
+		if (!strcmp(r->probes[i].name, name))
+			return &r->probes[i];
+	return NULL;
+}
+
+static void eval_count(const struct run *r, const struct tc_expect *x, struct exp_result *o)
+{
+	int64_t a = x->after[0] ? anchor_ns(r, x->after) : INT64_MIN;
+	int64_t b = x->before[0] ? anchor_ns(r, x->before) : INT64_MAX;
+	long n = 0;
+	const struct ev *first = NULL;
+	for (size_t i = 0; i < r->ev.n; i++) {
+		const struct ev *e = &r->ev.v[i];
+		if (e->t_ns >= a && e->t_ns < b && sel_match(&x->sel, e)) {
+			if (!first)
+				first = e;
+			n++;
+		}
+	}
+	snprintf(o->measured, sizeof(o->measured), "%ld matching event%s", n, n == 1 ? "" : "s");
+	snprintf(o->window, sizeof(o->window), "count %s %ld", x->op, x->n);
+	o->status = op_holds(x->op, n, x->n) ? EXP_PASS : EXP_FAIL;
+	if (first)
+		snprintf(o->detail, sizeof(o->detail), "first at +%.3f s: %s -> %s %s",
+			 (first->t_ns - r->t0_ns) / NS, first->node, first->peer, first->text);
+}
+
+static void eval_first(const struct run *r, const struct tc_expect *x, struct exp_result *o)
+{
+	int64_t a = anchor_ns(r, x->after);
+	int64_t b = x->before[0] ? anchor_ns(r, x->before) : INT64_MAX;
+	double lo, hi;
+	if (expect_window(r, &x->win, &lo, &hi, o->window, sizeof(o->window))) {
+		o->status = EXP_ERROR;
+		snprintf(o->detail, sizeof(o->detail), "cannot compute the window %s", x->win.text);
+		return;
+	}
+	for (size_t i = 0; i < r->ev.n; i++) {
+		const struct ev *e = &r->ev.v[i];
+		if (e->t_ns >= a && e->t_ns < b && sel_match(&x->sel, e)) {
+			double dt = (e->t_ns - a) / NS;
+			snprintf(o->measured, sizeof(o->measured), "%.3f s after %s", dt, x->after);
+			snprintf(o->detail, sizeof(o->detail), "%s -> %s %s", e->node, e->peer, e->text);
+			o->status = (dt >= lo && dt <= hi) ? EXP_PASS : EXP_FAIL;
+			return;
+		}
+	}
+	snprintf(o->measured, sizeof(o->measured), "never");
+	snprintf(o->detail, sizeof(o->detail), "no matching event after %s", x->after);
+	o->status = EXP_FAIL;
+}
+
+static void eval_esp_spi(const struct run *r, const struct tc_expect *x, struct exp_result *o)
+{
+	int64_t a = anchor_ns(r, x->after);
+	uint32_t before[64];
+	int nb = 0;
+	long after_n = 0, after_old = 0;
+	uint32_t last_spi = 0;
+	for (size_t i = 0; i < r->ev.n; i++) {
+		const struct ev *e = &r->ev.v[i];
+		if (e->type != EV_ESP || strcmp(e->node, x->sel.from))
+			continue;
+		if (e->t_ns < a) {
+			int seen = 0;
+			for (int k = 0; k < nb; k++)
+				seen |= before[k] == e->spi;
+			if (!seen && nb < 64)
+				before[nb++] = e->spi;
+			continue;
+		}
+		if (x->sel.to[0] && strcmp(e->peer, x->sel.to))
+			continue;
+		int old = 0;
+		for (int k = 0; k < nb; k++)
+			old |= before[k] == e->spi;
+		after_n++;
+		after_old += old;
+		last_spi = e->spi;
+	}
+	char old_list[96] = "";
+	for (int k = 0; k < nb && k < 4; k++) {
+		size_t l = strlen(old_list);
+		snprintf(old_list + l, sizeof(old_list) - l, "%s0x%08x", k ? "," : "", before[k]);
+	}
+	if (!after_n) {
+		o->status = EXP_FAIL;
+		snprintf(o->measured, sizeof(o->measured), "no ESP from %s%s%s after %s", x->sel.from,
+			 x->sel.to[0] ? " to " : "", x->sel.to, x->after);
+		return;
+	}
+	snprintf(o->measured, sizeof(o->measured), "%ld ESP packets after %s, %ld on an old SPI; last SPI 0x%08x",
+		 after_n, x->after, after_old, last_spi);
+	snprintf(o->window, sizeof(o->window), x->spi_new ? "last SPI not among {%s}" : "every SPI among {%s}", old_list);
+	if (x->spi_new) {
+		int old = 0;
+		for (int k = 0; k < nb; k++)
+			old |= before[k] == last_spi;
+		o->status = old ? EXP_FAIL : EXP_PASS;
+	} else {
+		o->status = after_old == after_n ? EXP_PASS : EXP_FAIL;
+	}
+}
+
+static void eval_ping(const struct run *r, const struct tc_expect *x, struct exp_result *o)
+{
+	const struct run_probe *p = find_probe(r, x->probe);
+	if (!p || !p->nrec) {
+		o->status = EXP_FAIL;
+		snprintf(o->measured, sizeof(o->measured), "probe %s sent nothing", x->probe);
+		return;
+	}
+	if (x->kind == EXPK_PING_SUCCESS) {
+		struct probe_summary s;
+		probe_summarize(p->rec, p->nrec, &s);
+		probe_format(&s, o->measured, sizeof(o->measured));
+		snprintf(o->window, sizeof(o->window), "success %s %ld percent", x->op, x->n);
+		o->status = op_holds(x->op, (long)s.percent, x->n) ? EXP_PASS : EXP_FAIL;
+		return;
+	}
+	int64_t a = anchor_ns(r, x->after);
+	size_t first_after = p->nrec;
+	for (size_t i = 0; i < p->nrec; i++)
+		if (p->rec[i].sent_ns >= a) {
+			first_after = i;
+			break;
+		}
+	if (first_after == p->nrec) {
+		o->status = EXP_FAIL;
+		snprintf(o->measured, sizeof(o->measured), "no echo sent after %s", x->after);
+		return;
+	}
+	if (x->kind == EXPK_PING_OUTAGE) {
+		size_t lost = 0, n = p->nrec - first_after;
+		for (size_t i = first_after; i < p->nrec; i++)
+			lost += p->rec[i].reply_ns == 0;
+		double span = (p->rec[p->nrec - 1].sent_ns - a) / NS;
+		snprintf(o->measured, sizeof(o->measured), "%zu/%zu echoes lost after %s (seq %u-%u), outage ≥ %.1f s",
+			 lost, n, x->after, p->rec[first_after].seq, p->rec[p->nrec - 1].seq, span);
+		snprintf(o->window, sizeof(o->window), "every echo after %s lost until end", x->after);
+		o->status = lost == n ? EXP_PASS : EXP_FAIL;
+		return;
+	}
+	/* recovers: first answered echo after the first lost one after the anchor */
+	double lo, hi;
+	if (expect_window(r, &x->win, &lo, &hi, o->window, sizeof(o->window))) {
+		o->status = EXP_ERROR;
+		return;
+	}
+	size_t i = first_after;
+	while (i < p->nrec && p->rec[i].reply_ns)
+		i++;
+	if (i == p->nrec) {
+		snprintf(o->measured, sizeof(o->measured), "no echo lost after %s", x->after);
+		o->status = lo <= 0 ? EXP_PASS : EXP_FAIL;
+		return;
+	}
+	size_t first_lost = i;
+	while (i < p->nrec && !p->rec[i].reply_ns)
+		i++;
+	if (i == p->nrec) {
+		snprintf(o->measured, sizeof(o->measured), "never recovered (seq %u-%u lost)",
+			 p->rec[first_lost].seq, p->rec[p->nrec - 1].seq);
+		o->status = EXP_FAIL;
+		return;
+	}
+	double dt = (p->rec[i].sent_ns - a) / NS;
+	snprintf(o->measured, sizeof(o->measured), "%.3f s after %s (seq %u-%u lost, %zu echoes)", dt, x->after,
+		 p->rec[first_lost].seq, p->rec[i - 1].seq, i - first_lost);
+	o->status = (dt >= lo && dt <= hi) ? EXP_PASS : EXP_FAIL;
+}
+
+void expect_evaluate(struct run *r)
+{
+	for (int i = 0; i < r->tc->nexp && r->nres < (int)(sizeof(r->res) / sizeof(r->res[0])); i++) {
+		const struct tc_expect *x = &r->tc->exp[i];
+		struct exp_result *o = &r->res[r->nres++];
+		memset(o, 0, sizeof(*o));
+		snprintf(o->name, sizeof(o->name), "%s", x->written);
+		snprintf(o->file, sizeof(o->file), "%s/testcase.conf", r->tc->dir);
+		o->line = x->line;
+		/* an anchor that never ran (aborted timeline) makes the expectation an error */
+		if ((x->after[0] && !anchor_ns(r, x->after)) || (x->before[0] && !anchor_ns(r, x->before))) {
+			o->status = EXP_ERROR;
+			snprintf(o->detail, sizeof(o->detail), "the timeline never reached the named action");
+			continue;
+		}
+		switch (x->kind) {
+		case EXPK_COUNT:
+			eval_count(r, x, o);
+			break;
+		case EXPK_FIRST:
+			eval_first(r, x, o);
+			break;
+		case EXPK_ESP_SPI:
+			eval_esp_spi(r, x, o);
+			break;
+		default:
+			eval_ping(r, x, o);
+			break;
+		}
+	}
+}

@@ -1,0 +1,664 @@
+/* runner.c — execute one testcase run end to end:
+ *   clean stale labs → lab up → captures + root-namespace guard → daemons → timeline
+ *   (actions at their times, live progress line) → stop probes and daemons → captures
+ *   closed → logs + key tables → analysis → expectations → reports → lab down →
+ *   root namespace compared with its snapshot.
+ * Teardown always runs, also after an error or Ctrl-C; what a crash leaves is removed by
+ * the next run's lab_clean_stale().
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "run.h"
+#include "../analyze/analyze.h"
+
+volatile sig_atomic_t run_interrupted;
+
+static void say(const struct run *r, const char *fmt, ...)
+{
+	va_list ap;
+	double t = r->t0_ns ? (ev_now_ns() - r->t0_ns) / 1e9 : 0;
+	fprintf(stderr, "\r\033[K[%7.3f] ", t);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int mkdir_p(const char *path)
+{
+	char tmp[1024];
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			if (mkdir(tmp, 0755) && errno != EEXIST)
+				return -1;
+			*p = '/';
+		}
+	}
+	return (mkdir(tmp, 0755) && errno != EEXIST) ? -1 : 0;
+}
+
+static void add_event(struct run *r, enum ev_type type, const char *node, const char *label, const char *fmt, ...)
+{
+	struct ev e;
+	va_list ap;
+	memset(&e, 0, sizeof(e));
+	e.t_ns = ev_now_ns();
+	e.src = type == EV_ACTION ? EV_SRC_ACTION : EV_SRC_STATE;
+	e.type = type;
+	snprintf(e.node, sizeof(e.node), "%s", node ? node : "");
+	snprintf(e.label, sizeof(e.label), "%s", label ? label : "");
+	va_start(ap, fmt);
+	vsnprintf(e.text, sizeof(e.text), fmt, ap);
+	va_end(ap);
+	ev_push(&r->ev, &e);
+}
+
+static struct exp_result *add_result(struct run *r, const struct tc_action *a, const char *name)
+{
+	if (r->nres == (int)(sizeof(r->res) / sizeof(r->res[0])))
+		return NULL;
+	struct exp_result *o = &r->res[r->nres++];
+	memset(o, 0, sizeof(*o));
+	snprintf(o->name, sizeof(o->name), "%s", name);
+	snprintf(o->file, sizeof(o->file), "%s/testcase.conf", r->tc->dir);
+	o->line = a->line;
+	return o;
+}
+
+/* --- daemons ------------------------------------------------------------------- */
+
+static int setup_drivers(struct run *r)
+{
+	const struct lab_topo *t = &r->tc->topo;
+	for (int i = 0; i < t->nnodes; i++) {
+		const struct node_spec *s = &r->tc->nodes[i];
+		r->ndrv[i] = 0;
+		if (!s->name[0])
+			continue;
+		for (int d = 0; d < s->ndaemons; d++) {
+			struct drv_node *n = &r->drv[i][r->ndrv[i]++];
+			memset(n, 0, sizeof(*n));
+			n->drv = driver_find(s->daemons[d]);
+			if (!n->drv) {
+				snprintf(r->error, sizeof(r->error), "%s: no driver '%s' in this build", s->file, s->daemons[d]);
+				return -1;
+			}
+			n->spec = s;
+			n->lab = &t->nodes[i];
+			lab_ns_name(&r->lab, i, n->ns_name, sizeof(n->ns_name));
+			n->ns_fd = r->lab.node_fd[i];
+			n->time_scale = r->scale;
+			snprintf(n->dir, sizeof(n->dir), "%s/nodes/%s/%s", r->out_dir, s->name, s->daemons[d]);
+			if (mkdir_p(n->dir)) {
+				snprintf(r->error, sizeof(r->error), "cannot create %s: %s", n->dir, strerror(errno));
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+static int start_daemon(struct run *r, struct drv_node *n)
+{
+	char err[DRV_ERR_MAX] = "";
+	if (n->drv->prepare(n, err, sizeof(err)) || n->drv->start(n, err, sizeof(err)) ||
+	    (n->drv->wait_ready && n->drv->wait_ready(n, 10000, err, sizeof(err)))) {
+		snprintf(r->error, sizeof(r->error), "%s/%s: %s", n->spec->name, n->drv->name, err);
+		return -1;
+	}
+	add_event(r, EV_STATE, n->spec->name, NULL, "%s started (pid %d)", n->drv->name, (int)n->pid);
+	if (r->verbose)
+		say(r, "%s: %s started, pid %d", n->spec->name, n->drv->name, (int)n->pid);
+	return 0;
+}
+
+static int start_node(struct run *r, int i)
+{
+	for (int d = 0; d < r->ndrv[i]; d++)
+		if (!r->drv[i][d].pid && start_daemon(r, &r->drv[i][d]))
+			return -1;
+	return 0;
+}
+
+static void stop_node(struct run *r, int i)
+{
+	/* stop in reverse order: the IKE daemon before the VRRP daemon holding its address */
+	for (int d = r->ndrv[i] - 1; d >= 0; d--)
+		if (r->drv[i][d].pid)
+			r->drv[i][d].drv->stop(&r->drv[i][d]);
+}
+
+static struct drv_node *find_daemon(struct run *r, const char *node, const char *daemon)
+{
+	int i = lab_find_node(&r->tc->topo, node);
+	for (int d = 0; i >= 0 && d < r->ndrv[i]; d++)
+		if (!daemon || !strcmp(r->drv[i][d].drv->name, daemon))
+			return &r->drv[i][d];
+	return NULL;
+}
+
+/* The IKE daemon of a node (the one that lists SAs). */
+static struct drv_node *ike_daemon(struct run *r, const char *node)
+{
+	int i = lab_find_node(&r->tc->topo, node);
+	for (int d = 0; i >= 0 && d < r->ndrv[i]; d++)
+		if (r->drv[i][d].drv->list_sas && strcmp(r->drv[i][d].drv->name, "keepalived") &&
+		    strcmp(r->drv[i][d].drv->name, "bird"))
+			return &r->drv[i][d];
+	return NULL;
+}
+
+/* Does the node hold an established IKE SA (to peer) with an installed IPsec SA? */
+static int sa_state(struct run *r, const struct tc_action *a, char *desc, size_t len)
+{
+	struct drv_node *n = ike_daemon(r, a->node);
+	struct sa_list l;
+	char err[DRV_ERR_MAX];
+	if (!n || !n->pid) {
+		snprintf(desc, len, "%s runs no IKE daemon", a->node);
+		return 0;
+	}
+	memset(&l, 0, sizeof(l));
+	if (n->drv->list_sas(n, &l, err, sizeof(err))) {
+		snprintf(desc, len, "list SAs failed: %s", err);
+		return 0;
+	}
+	int ike = 0, ipsec = 0;
+	uint32_t spi_in = 0, spi_out = 0;
+	for (int k = 0; k < l.n; k++) {
+		const struct sa_entry *s = &l.sa[k];
+		if (a->peer && s->remote != a->peer)
+			continue;
+		if (s->kind == SA_IKE && !strcmp(s->state, "ESTABLISHED"))
+			ike++;
+		if (s->kind == SA_IPSEC && !strcmp(s->state, "INSTALLED")) {
+			ipsec++;
+			spi_in = s->spi_in;
+			spi_out = s->spi_out;
+		}
+	}
+	if (ipsec)
+		snprintf(desc, len, "%d IKE SA(s) established, %d IPsec SA(s) installed, spi in 0x%08x out 0x%08x",
+			 ike, ipsec, spi_in, spi_out);
+	else
+		snprintf(desc, len, "%d IKE SA(s) established, no IPsec SA installed (%d SAs listed)", ike, l.n);
+	return ike > 0 && ipsec > 0;
+}
+
+/* --- timeline ------------------------------------------------------------------ */
+
+static void progress(struct run *r, int64_t deadline, const struct tc_action *next)
+{
+	if (!isatty(STDERR_FILENO))
+		return;
+	double now = (ev_now_ns() - r->t0_ns) / 1e9;
+	char pings[160] = "";
+	for (int i = 0; i < r->nprobes; i++) {
+		struct probe_rec *rec;
+		size_t n = probe_records(r->probes[i].p, &rec);
+		unsigned ok = 0;
+		for (size_t k = 0; k < n; k++)
+			ok += rec[k].reply_ns != 0;
+		char bangs[24] = "";
+		if (n)
+			probe_bangs(rec + (n > 20 ? n - 20 : 0), n > 20 ? 20 : n, bangs, sizeof(bangs));
+		free(rec);
+		size_t l = strlen(pings);
+		snprintf(pings + l, sizeof(pings) - l, "  %s %u/%zu %s", r->probes[i].name, ok, n, bangs);
+	}
+	fprintf(stderr, "\r\033[K[%7.3f] next at %.1f s: line %d%s", now, (deadline - r->t0_ns) / 1e9,
+		next ? next->line : 0, pings);
+	fflush(stderr);
+}
+
+static void sleep_until(struct run *r, int64_t deadline, const struct tc_action *next)
+{
+	while (!run_interrupted) {
+		int64_t left = deadline - ev_now_ns();
+		if (left <= 0)
+			break;
+		int64_t step = left < 250000000 ? left : 250000000;
+		struct timespec ts = { step / 1000000000, step % 1000000000 };
+		nanosleep(&ts, NULL);
+		progress(r, deadline, next);
+	}
+}
+
+static int do_action(struct run *r, int idx)
+{
+	const struct tc_action *a = &r->tc->act[idx];
+	char err[LAB_ERR_MAX] = "", desc[256] = "";
+	int rc = 0;
+
+	switch (a->kind) {
+	case ACT_START:
+		for (int i = 0; i < r->tc->topo.nnodes && !rc; i++)
+			if (!strcmp(a->node, "all") || !strcmp(a->node, r->tc->topo.nodes[i].name))
+				rc = start_node(r, i);
+		snprintf(desc, sizeof(desc), "start %s", a->node);
+		break;
+	case ACT_STOP:
+		for (int i = 0; i < r->tc->topo.nnodes; i++)
+			if (!strcmp(a->node, "all") || !strcmp(a->node, r->tc->topo.nodes[i].name))
+				stop_node(r, i);
+		snprintf(desc, sizeof(desc), "stop %s", a->node);
+		break;
+	case ACT_WAIT_SA:
+	case ACT_CHECK_SA: {
+		int64_t until = ev_now_ns() + (int64_t)(a->timeout_s * 1e9);
+		int up = 0;
+		char sa[200] = "";
+		for (;;) {
+			up = sa_state(r, a, sa, sizeof(sa));
+			if (a->kind == ACT_CHECK_SA || up == a->want_established || ev_now_ns() > until || run_interrupted)
+				break;
+			struct timespec ts = { 0, 200000000 };
+			nanosleep(&ts, NULL);
+			progress(r, until, a);
+		}
+		char name[160];
+		snprintf(name, sizeof(name), "%s sa %s %s%s%s", a->kind == ACT_WAIT_SA ? "wait" : "check", a->node,
+			 a->want_established ? "established" : "none", a->peer ? " peer " : "", "");
+		if (a->peer) {
+			size_t l = strlen(name);
+			snprintf(name + l, sizeof(name) - l, "%u.%u.%u.%u", a->peer >> 24, (a->peer >> 16) & 255,
+				 (a->peer >> 8) & 255, a->peer & 255);
+		}
+		struct exp_result *o = add_result(r, a, name);
+		if (o) {
+			o->status = up == a->want_established ? EXP_PASS : EXP_FAIL;
+			snprintf(o->measured, sizeof(o->measured), "%s", sa);
+			snprintf(o->window, sizeof(o->window), a->kind == ACT_WAIT_SA ? "within %.1f s" : "at +%.1f s",
+				 a->kind == ACT_WAIT_SA ? a->timeout_s : (ev_now_ns() - r->t0_ns) / 1e9);
+		}
+		snprintf(desc, sizeof(desc), "%s: %s", name, sa);
+		break;
+	}
+	case ACT_PING: {
+		if (r->nprobes == RUN_MAX_PROBES) {
+			snprintf(r->error, sizeof(r->error), "more than %d probes", RUN_MAX_PROBES);
+			return -1;
+		}
+		int node = lab_find_node(&r->tc->topo, a->node);
+		struct probe_cfg pc = { r->lab.node_fd[node], a->src, a->dst, a->interval_s * r->scale,
+					2.0 * (r->scale < 1 ? 1 : r->scale), 0, 0 };
+		if (pc.interval_s < 0.01)
+			pc.interval_s = 0.01;
+		struct run_probe *p = &r->probes[r->nprobes];
+		memset(p, 0, sizeof(*p));
+		snprintf(p->name, sizeof(p->name), "%s", a->probe);
+		p->node = node;
+		p->p = probe_start(&pc, err, sizeof(err));
+		if (!p->p) {
+			snprintf(r->error, sizeof(r->error), "line %d: ping %s: %s", a->line, a->probe, err);
+			return -1;
+		}
+		r->nprobes++;
+		snprintf(desc, sizeof(desc), "ping %s from %s to %u.%u.%u.%u every %.3f s", a->probe, a->node,
+			 a->dst >> 24, (a->dst >> 16) & 255, (a->dst >> 8) & 255, a->dst & 255, pc.interval_s);
+		break;
+	}
+	case ACT_PING_STOP:
+		for (int i = 0; i < r->nprobes; i++)
+			if (!strcmp(r->probes[i].name, a->probe))
+				probe_stop(r->probes[i].p);
+		snprintf(desc, sizeof(desc), "stop-ping %s", a->probe);
+		break;
+	case ACT_SHUTDOWN:
+	case ACT_NO_SHUTDOWN:
+		rc = lab_if_set_up(&r->lab, a->node, a->ifname, a->kind == ACT_NO_SHUTDOWN, err, sizeof(err));
+		snprintf(desc, sizeof(desc), "%s %s %s", a->kind == ACT_SHUTDOWN ? "shutdown" : "no shutdown",
+			 a->node, a->ifname);
+		break;
+	case ACT_PULL:
+	case ACT_PLUG:
+		rc = lab_cable(&r->lab, a->node, a->ifname, a->kind == ACT_PLUG, err, sizeof(err));
+		snprintf(desc, sizeof(desc), "cable %s %s %s", a->kind == ACT_PULL ? "pulled from" : "plugged into",
+			 a->node, a->ifname);
+		break;
+	case ACT_DROP:
+		rc = lab_drop_add(&r->lab, &a->drop, &r->drop_handle[idx], err, sizeof(err));
+		snprintf(desc, sizeof(desc), "drop %s on %s%s%s (%u%%)",
+			 a->drop.match == LAB_MATCH_IKE ? "IKE" : a->drop.match == LAB_MATCH_ESP ? "ESP" : "all traffic",
+			 a->node, a->drop.ifname[0] ? " " : "", a->drop.ifname, a->drop.loss_pct);
+		break;
+	case ACT_UNDROP:
+		for (int i = 0; i < idx; i++)
+			if (r->tc->act[i].kind == ACT_DROP && !strcmp(r->tc->act[i].name, a->ref))
+				rc = lab_drop_del(&r->lab, r->tc->act[i].node, r->drop_handle[i], err, sizeof(err));
+		snprintf(desc, sizeof(desc), "undrop %s", a->ref);
+		break;
+	case ACT_KILL:
+	case ACT_RESTART: {
+		struct drv_node *n = find_daemon(r, a->node, a->daemon);
+		if (a->kind == ACT_KILL) {
+			rc = n && n->pid ? n->drv->kill(n, SIGKILL) : 0;
+			snprintf(desc, sizeof(desc), "kill -9 %s on %s", a->daemon, a->node);
+		} else {
+			if (n && n->pid)
+				n->drv->kill(n, SIGKILL);
+			rc = n ? start_daemon(r, n) : -1;
+			snprintf(desc, sizeof(desc), "restart %s on %s", a->daemon, a->node);
+		}
+		break;
+	}
+	case ACT_INITIATE: {
+		struct drv_node *n = ike_daemon(r, a->node);
+		char derr[DRV_ERR_MAX] = "";
+		rc = n && n->drv->initiate ? n->drv->initiate(n, derr, sizeof(derr)) : -1;
+		snprintf(err, sizeof(err), "%s", derr);
+		snprintf(desc, sizeof(desc), "initiate on %s", a->node);
+		break;
+	}
+	case ACT_END:
+		r->end_ns = ev_now_ns();
+		snprintf(desc, sizeof(desc), "end of observation");
+		break;
+	}
+	r->act_ns[idx] = ev_now_ns();
+	add_event(r, EV_ACTION, a->node, a->name, "%s", desc);
+	say(r, "%s%s%s", a->name[0] ? a->name : "", a->name[0] ? ": " : "", desc);
+	if (rc && !r->error[0])
+		snprintf(r->error, sizeof(r->error), "%s/testcase.conf:%d: %s: %s", r->tc->dir, a->line, desc,
+			 err[0] ? err : "failed");
+	return rc;
+}
+
+static void run_timeline(struct run *r)
+{
+	int64_t prev = r->t0_ns;
+	for (int i = 0; i < r->tc->nact && !run_interrupted; i++) {
+		const struct tc_action *a = &r->tc->act[i];
+		int64_t at = (a->relative ? prev : r->t0_ns) + (int64_t)(a->at_s * r->scale * 1e9);
+		sleep_until(r, at, a);
+		if (run_interrupted)
+			break;
+		if (do_action(r, i))
+			break;
+		prev = ev_now_ns();
+	}
+	if (run_interrupted && !r->error[0])
+		snprintf(r->error, sizeof(r->error), "interrupted");
+	if (!r->end_ns)
+		r->end_ns = ev_now_ns();
+}
+
+/* --- after the timeline -------------------------------------------------------- */
+
+static void collect_probes(struct run *r)
+{
+	for (int i = 0; i < r->nprobes; i++) {
+		struct run_probe *p = &r->probes[i];
+		probe_stop(p->p);
+		p->nrec = probe_records(p->p, &p->rec);
+		for (size_t k = 0; k < p->nrec; k++) {
+			struct ev e;
+			memset(&e, 0, sizeof(e));
+			e.t_ns = p->rec[k].sent_ns;
+			e.src = EV_SRC_PROBE;
+			e.type = EV_PING;
+			snprintf(e.node, sizeof(e.node), "%s", r->tc->topo.nodes[p->node].name);
+			snprintf(e.label, sizeof(e.label), "%s", p->name);
+			e.seq = p->rec[k].seq;
+			e.value = p->rec[k].reply_ns ? (int32_t)((p->rec[k].reply_ns - p->rec[k].sent_ns) / 1000) : -1;
+			if (p->rec[k].reply_ns)
+				snprintf(e.text, sizeof(e.text), "echo seq %u reply in %.3f ms", e.seq, e.value / 1000.0);
+			else
+				snprintf(e.text, sizeof(e.text), "echo seq %u lost%s%s", e.seq,
+					 p->rec[k].send_errno ? ": " : "",
+					 p->rec[k].send_errno ? strerror(p->rec[k].send_errno) : "");
+			ev_push(&r->ev, &e);
+		}
+	}
+}
+
+static void collect_logs_and_keys(struct run *r, struct run_report *rep)
+{
+	char path[1024], path2[1024];
+	snprintf(path, sizeof(path), "%s/ikev1_decryption_table", r->out_dir);
+	snprintf(path2, sizeof(path2), "%s/esp_sa", r->out_dir);
+	FILE *ik = fopen(path, "w"), *es = fopen(path2, "w");
+	for (int i = 0; i < r->tc->topo.nnodes; i++)
+		for (int d = 0; d < r->ndrv[i]; d++) {
+			struct drv_node *n = &r->drv[i][d];
+			if (n->drv->logs)
+				n->drv->logs(n, &r->ev);
+			if (n->drv->keys && ik && es)
+				n->drv->keys(n, ik, es);
+		}
+	if (ik)
+		fclose(ik);
+	if (es)
+		fclose(es);
+	snprintf(rep->files[rep->nfiles++], sizeof(rep->files[0]), "ikev1_decryption_table");
+	snprintf(rep->files[rep->nfiles++], sizeof(rep->files[0]), "esp_sa");
+}
+
+static void analyze_captures(struct run *r, const struct cap_stats *cs, struct run_report *rep)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/ikev1_decryption_table", r->out_dir);
+	struct an_keys *k = an_keys_load(path);
+	for (int i = 0; i < cs->n; i++) {
+		struct an_stats st;
+		char err[256] = "";
+		memset(&st, 0, sizeof(st));
+		if (an_file(cs->l[i].file, cs->l[i].link, &r->tc->topo, k, &r->ev, &st, err, sizeof(err)))
+			say(r, "analysis of %s failed: %s", cs->l[i].file, err);
+		else if (r->verbose)
+			say(r, "%s: %lu frames, %lu ISAKMP (%lu decrypted), %lu ESP, %lu VRRP, %lu malformed",
+			    cs->l[i].link, st.frames, st.isakmp, st.isakmp_decrypted, st.esp, st.vrrp, st.malformed);
+		const char *base = strrchr(cs->l[i].file, '/');
+		if (rep->nfiles < 32)
+			snprintf(rep->files[rep->nfiles++], sizeof(rep->files[0]), "%s", base ? base + 1 : cs->l[i].file);
+	}
+	an_keys_free(k);
+}
+
+static int guard_prefixes(const struct testcase *tc, struct lab_prefix *out, int max)
+{
+	int n = 0;
+	for (int i = 0; i < tc->topo.nnodes; i++) {
+		const struct lab_node *nd = &tc->topo.nodes[i];
+		for (int f = 0; f < nd->nifs; f++)
+			for (int a = 0; a < nd->ifs[f].naddrs && n < max; a++) {
+				struct lab_prefix p = nd->ifs[f].addrs[a];
+				p.addr &= p.plen ? ~0u << (32 - p.plen) : 0;
+				int dup = 0;
+				for (int k = 0; k < n; k++)
+					dup |= out[k].addr == p.addr && out[k].plen == p.plen;
+				if (!dup)
+					out[n++] = p;
+			}
+	}
+	return n;
+}
+
+static void link_latest(const struct run *r)
+{
+	char link[1024];
+	const char *slash = strrchr(r->out_dir, '/');
+	if (!slash)
+		return;
+	snprintf(link, sizeof(link), "%.*s/latest", (int)(slash - r->out_dir), r->out_dir);
+	unlink(link);
+	if (symlink(slash + 1, link))
+		return;
+}
+
+int run_testcase(struct run *r)
+{
+	struct testcase *tc = r->tc;
+	char err[LAB_ERR_MAX] = "";
+	struct run_report rep;
+	struct cap_stats cs;
+	int verdict = 2, lab_is_up = 0;
+
+	memset(&rep, 0, sizeof(rep));
+	memset(&cs, 0, sizeof(cs));
+	ev_list_init(&r->ev);
+
+	/* refuse what cannot run: a driver missing here, a daemon that cannot be scaled */
+	for (int i = 0; i < tc->topo.nnodes; i++)
+		for (int d = 0; tc->nodes[i].name[0] && d < tc->nodes[i].ndaemons; d++) {
+			const struct driver *drv = driver_find(tc->nodes[i].daemons[d]);
+			char why[256] = "";
+			if (!drv) {
+				snprintf(r->error, sizeof(r->error), "%s: no driver '%s'", tc->nodes[i].file,
+					 tc->nodes[i].daemons[d]);
+				return 2;
+			}
+			int av = drv->available(why, sizeof(why));
+			if (av) {
+				snprintf(r->error, sizeof(r->error), "%s (%s on %s): %s", av > 0 ? "skip" : "error",
+					 drv->name, tc->nodes[i].name, why);
+				return av > 0 ? 3 : 2;
+			}
+			if (drv->can_scale && !drv->can_scale(r->scale)) {
+				snprintf(r->error, sizeof(r->error), "%s on %s cannot run its protocol timers scaled by %g; "
+					 "run this testcase with --time-scale 1", drv->name, tc->nodes[i].name, r->scale);
+				return 2;
+			}
+		}
+
+	if (lab_clean_stale(err, sizeof(err)) < 0)
+		say(r, "warning: cleaning stale labs: %s", err);
+	if (!r->runid[0])
+		lab_new_runid(r->runid);
+	size_t l = strlen(r->out_dir);
+	if (!l || r->out_dir[l - 1] == '/')
+		snprintf(r->out_dir + l, sizeof(r->out_dir) - l, "%s", r->runid);
+	if (mkdir_p(r->out_dir)) {
+		snprintf(r->error, sizeof(r->error), "cannot create %s: %s", r->out_dir, strerror(errno));
+		return 2;
+	}
+	if (r->link_latest)
+		link_latest(r);
+
+	struct lab_prefix nets[64];
+	int nnets = guard_prefixes(tc, nets, 64);
+	if (lab_root_snapshot(&r->root_before, err, sizeof(err))) {
+		snprintf(r->error, sizeof(r->error), "root namespace snapshot: %s", err);
+		return 2;
+	}
+	r->guard = cap_guard_start(nets, nnets, err, sizeof(err));
+	if (!r->guard)
+		say(r, "warning: root-namespace guard not running: %s", err);
+
+	r->t0_ns = ev_now_ns();
+	if (lab_up(&r->lab, &tc->topo, r->runid, err, sizeof(err))) {
+		snprintf(r->error, sizeof(r->error), "lab: %s", err);
+		goto teardown;
+	}
+	lab_is_up = 1;
+	say(r, "lab %s up: %d nodes, %d links (namespaces ihh-%s-*)", r->runid, tc->topo.nnodes, tc->topo.nlinks, r->runid);
+	r->cap = cap_start(&r->lab, r->out_dir, err, sizeof(err));
+	if (!r->cap) {
+		snprintf(r->error, sizeof(r->error), "capture: %s", err);
+		goto teardown;
+	}
+	if (setup_drivers(r))
+		goto teardown;
+
+	run_timeline(r);
+
+teardown:
+	collect_probes(r);
+	for (int i = tc->topo.nnodes - 1; i >= 0; i--)
+		stop_node(r, i);
+	if (r->cap) {
+		struct timespec ts = { 0, 300000000 };   /* let the last Delete/ACK reach the capture */
+		nanosleep(&ts, NULL);
+		cap_stop(r->cap, &cs);
+		r->cap = NULL;
+	}
+	if (lab_is_up)
+		lab_down(&r->lab);
+	collect_logs_and_keys(r, &rep);
+	analyze_captures(r, &cs, &rep);
+	ev_sort(&r->ev);
+
+	if (r->guard) {
+		char detail[256] = "";
+		long leaked = cap_guard_stop(r->guard, detail, sizeof(detail));
+		if (leaked > 0) {
+			snprintf(rep.leak, sizeof(rep.leak), "FAIL: %ld lab packets seen in the root namespace: %s", leaked, detail);
+			if (!r->error[0])
+				snprintf(r->error, sizeof(r->error), "%s", rep.leak);
+		} else {
+			snprintf(rep.leak, sizeof(rep.leak), leaked == 0 ? "clean: no lab packet in the root namespace" :
+				 "guard error: %s", detail);
+		}
+	}
+	struct lab_root_snapshot after;
+	if (!lab_root_snapshot(&after, err, sizeof(err)) && lab_root_compare(&r->root_before, &after, err, sizeof(err))) {
+		size_t k = strlen(rep.leak);
+		snprintf(rep.leak + k, sizeof(rep.leak) - k, "; root namespace changed: %s", err);
+		if (!r->error[0])
+			snprintf(r->error, sizeof(r->error), "root namespace changed during the run: %s", err);
+	}
+
+	if (!r->error[0] || r->end_ns)
+		expect_evaluate(r);
+
+	verdict = 0;
+	for (int i = 0; i < r->nres; i++)
+		if (r->res[i].status != EXP_PASS)
+			verdict = 1;
+	if (r->error[0])
+		verdict = 2;
+
+	snprintf(rep.testcase, sizeof(rep.testcase), "%s", tc->name);
+	snprintf(rep.run_id, sizeof(rep.run_id), "%s", r->runid);
+	snprintf(rep.out_dir, sizeof(rep.out_dir), "%s", r->out_dir);
+	rep.time_scale = r->scale;
+	rep.start_ns = r->t0_ns;
+	rep.end_ns = r->end_ns;
+	rep.verdict = verdict;
+	snprintf(rep.error, sizeof(rep.error), "%s", r->error);
+	rep.exps = r->res;
+	rep.nexps = r->nres;
+	rep.events = &r->ev;
+	for (int i = 0; i < tc->topo.nnodes && i < 32; i++)
+		snprintf(rep.nodes[rep.nnodes++], sizeof(rep.nodes[0]), "%s", tc->topo.nodes[i].name);
+	for (int i = 0; i < r->nprobes && i < 8; i++) {
+		struct probe_summary s;
+		char line[200], bangs[64];
+		probe_summarize(r->probes[i].rec, r->probes[i].nrec, &s);
+		probe_format(&s, line, sizeof(line));
+		probe_bangs(r->probes[i].rec, r->probes[i].nrec, bangs, sizeof(bangs));
+		snprintf(rep.ping_summary[rep.nping++], sizeof(rep.ping_summary[0]),
+			 "%s: %s; longest outage %.3f s (seq %u-%u, %u lost)", r->probes[i].name, line,
+			 s.longest_outage_s, s.lost_first, s.lost_last, s.lost_run);
+	}
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/report.json", r->out_dir);
+	report_write_json(&rep, path);
+	snprintf(path, sizeof(path), "%s/junit.xml", r->out_dir);
+	report_write_junit(&rep, path);
+	snprintf(path, sizeof(path), "%s/timeline.html", r->out_dir);
+	report_write_html(&rep, path);
+	report_print_timeline(&rep, stdout, isatty(STDOUT_FILENO));
+	printf("\nreport:   %s/report.json\njunit:    %s/junit.xml\npicture:  %s/timeline.html\ncaptures: %s/*.pcapng "
+	       "(keys: ikev1_decryption_table, esp_sa)\nroot ns:  %s\n",
+	       r->out_dir, r->out_dir, r->out_dir, r->out_dir, rep.leak);
+	if (r->error[0])
+		printf("error:    %s\n", r->error);
+
+	for (int i = 0; i < r->nprobes; i++) {
+		free(r->probes[i].rec);
+		probe_free(r->probes[i].p);
+	}
+	ev_list_free(&r->ev);
+	return verdict;
+}

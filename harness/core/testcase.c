@@ -1,0 +1,577 @@
+/* testcase.c — parse a testcase folder (see testcase.h and README.md). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "testcase.h"
+#include "tok.h"
+
+struct pctx {
+	const char *file;
+	int line;
+	char *err;
+	size_t errlen;
+};
+
+static int fail(struct pctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	int o = snprintf(c->err, c->errlen, "%s:%d: ", c->file, c->line);
+	va_start(ap, fmt);
+	if (o > 0 && (size_t)o < c->errlen)
+		vsnprintf(c->err + o, c->errlen - o, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+const struct node_spec *tc_node_spec(const struct testcase *tc, const char *node)
+{
+	int i = lab_find_node(&tc->topo, node);
+	return (i >= 0 && tc->nodes[i].name[0]) ? &tc->nodes[i] : NULL;
+}
+
+static int check_node(struct pctx *c, const struct testcase *tc, const char *node, int allow_all)
+{
+	if (allow_all && !strcmp(node, "all"))
+		return 0;
+	if (lab_find_node(&tc->topo, node) < 0)
+		return fail(c, "unknown node '%s' (not in %s)", node, tc->topo_file);
+	return 0;
+}
+
+static int check_if(struct pctx *c, const struct testcase *tc, const char *node, const char *ifname)
+{
+	int n = lab_find_node(&tc->topo, node);
+	if (n < 0)
+		return fail(c, "unknown node '%s'", node);
+	if (lab_find_if(&tc->topo.nodes[n], ifname) < 0)
+		return fail(c, "node %s has no interface '%s'", node, ifname);
+	return 0;
+}
+
+/* Strip a trailing `as NAME` into a->name. */
+static int take_as(struct pctx *c, struct tok_line *t, char *name)
+{
+	if (t->n >= 2 && !strcmp(t->w[t->n - 2], "as")) {
+		if (strlen(t->w[t->n - 1]) >= TC_NAME_MAX)
+			return fail(c, "name '%s' longer than %d characters", t->w[t->n - 1], TC_NAME_MAX - 1);
+		snprintf(name, TC_NAME_MAX, "%s", t->w[t->n - 1]);
+		t->n -= 2;
+	}
+	return 0;
+}
+
+static int parse_action(struct pctx *c, struct testcase *tc, struct tok_line *t)
+{
+	static const char *form = "expected 'at [+]SECONDS ACTION …' where ACTION is start, stop, wait sa, ping, "
+				  "stop-ping, shutdown, no-shutdown, pull, plug, drop, undrop, kill, restart, "
+				  "initiate, check sa or end";
+	if (tc->nact == TC_MAX_ACTIONS)
+		return fail(c, "more than %d actions", TC_MAX_ACTIONS);
+	struct tc_action *a = &tc->act[tc->nact];
+	memset(a, 0, sizeof(*a));
+	a->line = c->line;
+	if (t->n < 3 || strcmp(t->w[0], "at"))
+		return fail(c, "%s", form);
+	const char *ts = t->w[1];
+	if (*ts == '+') {
+		a->relative = 1;
+		ts++;
+	}
+	if (tok_double(ts, &a->at_s) || a->at_s < 0)
+		return fail(c, "expected a time in seconds after 'at', got '%s'", t->w[1]);
+	if (take_as(c, t, a->name))
+		return -1;
+	const char *k = t->w[2];
+	int n = t->n - 3;          /* words after the keyword */
+	char **w = &t->w[3];
+
+	if (!strcmp(k, "start") || !strcmp(k, "stop")) {
+		a->kind = !strcmp(k, "start") ? ACT_START : ACT_STOP;
+		if (n != 1)
+			return fail(c, "expected '%s all|NODE'", k);
+		snprintf(a->node, sizeof(a->node), "%s", w[0]);
+		if (check_node(c, tc, a->node, 1))
+			return -1;
+	} else if (!strcmp(k, "wait") || !strcmp(k, "check")) {
+		/* wait sa NODE established|none [peer IP] [timeout S] */
+		const char *f = !strcmp(k, "wait") ?
+			"expected 'wait sa NODE established|none [peer A.B.C.D] timeout SECONDS'" :
+			"expected 'check sa NODE established|none [peer A.B.C.D]'";
+		a->kind = !strcmp(k, "wait") ? ACT_WAIT_SA : ACT_CHECK_SA;
+		if (n < 3 || strcmp(w[0], "sa"))
+			return fail(c, "%s", f);
+		snprintf(a->node, sizeof(a->node), "%s", w[1]);
+		if (check_node(c, tc, a->node, 0))
+			return -1;
+		if (!strcmp(w[2], "established"))
+			a->want_established = 1;
+		else if (strcmp(w[2], "none"))
+			return fail(c, "%s, got '%s'", f, w[2]);
+		a->timeout_s = 30;
+		for (int i = 3; i < n; i += 2) {
+			if (i + 1 < n && !strcmp(w[i], "peer") && !tok_ipv4(w[i + 1], &a->peer))
+				continue;
+			if (i + 1 < n && a->kind == ACT_WAIT_SA && !strcmp(w[i], "timeout") &&
+			    !tok_double(w[i + 1], &a->timeout_s) && a->timeout_s > 0)
+				continue;
+			return fail(c, "%s, got '%s'", f, w[i]);
+		}
+		if (!tc_node_spec(tc, a->node))
+			return fail(c, "node %s runs no daemon, it has no SAs to check", a->node);
+	} else if (!strcmp(k, "ping")) {
+		/* ping NAME from NODE [source IP] to IP [interval S] */
+		static const char *f = "expected 'ping NAME from NODE [source A.B.C.D] to A.B.C.D [interval SECONDS]'";
+		a->kind = ACT_PING;
+		a->interval_s = 1;
+		if (n < 5 || strcmp(w[1], "from"))
+			return fail(c, "%s", f);
+		snprintf(a->probe, sizeof(a->probe), "%s", w[0]);
+		snprintf(a->node, sizeof(a->node), "%s", w[2]);
+		if (check_node(c, tc, a->node, 0))
+			return -1;
+		int i = 3;
+		if (i + 1 < n && !strcmp(w[i], "source")) {
+			if (tok_ipv4(w[i + 1], &a->src))
+				return fail(c, "%s: bad source address '%s'", f, w[i + 1]);
+			i += 2;
+		}
+		if (i + 1 >= n || strcmp(w[i], "to") || tok_ipv4(w[i + 1], &a->dst))
+			return fail(c, "%s", f);
+		i += 2;
+		if (i + 1 < n && !strcmp(w[i], "interval")) {
+			if (tok_double(w[i + 1], &a->interval_s) || a->interval_s < 0.01)
+				return fail(c, "%s: interval must be ≥ 0.01 s", f);
+			i += 2;
+		}
+		if (i != n)
+			return fail(c, "%s, got '%s'", f, w[i]);
+	} else if (!strcmp(k, "stop-ping")) {
+		a->kind = ACT_PING_STOP;
+		if (n != 1)
+			return fail(c, "expected 'stop-ping NAME'");
+		snprintf(a->probe, sizeof(a->probe), "%s", w[0]);
+	} else if (!strcmp(k, "shutdown") || !strcmp(k, "no-shutdown") || !strcmp(k, "pull") || !strcmp(k, "plug")) {
+		a->kind = !strcmp(k, "shutdown") ? ACT_SHUTDOWN : !strcmp(k, "no-shutdown") ? ACT_NO_SHUTDOWN :
+			  !strcmp(k, "pull") ? ACT_PULL : ACT_PLUG;
+		if (n != 2)
+			return fail(c, "expected '%s NODE INTERFACE'", k);
+		snprintf(a->node, sizeof(a->node), "%s", w[0]);
+		snprintf(a->ifname, sizeof(a->ifname), "%s", w[1]);
+		if (check_if(c, tc, a->node, a->ifname))
+			return -1;
+	} else if (!strcmp(k, "drop")) {
+		/* drop NODE [interface IF] all|ike|esp [in|out|both] [loss PCT] */
+		static const char *f = "expected 'drop NODE [interface IFNAME] all|ike|esp [in|out|both] [loss PERCENT] as NAME'";
+		a->kind = ACT_DROP;
+		if (n < 2)
+			return fail(c, "%s", f);
+		snprintf(a->drop.node, sizeof(a->drop.node), "%s", w[0]);
+		snprintf(a->node, sizeof(a->node), "%s", w[0]);
+		if (check_node(c, tc, a->node, 0))
+			return -1;
+		a->drop.loss_pct = 100;
+		int i = 1;
+		if (i + 1 < n && !strcmp(w[i], "interface")) {
+			snprintf(a->drop.ifname, sizeof(a->drop.ifname), "%s", w[i + 1]);
+			if (check_if(c, tc, a->node, w[i + 1]))
+				return -1;
+			i += 2;
+		}
+		if (i >= n)
+			return fail(c, "%s", f);
+		if (!strcmp(w[i], "all"))
+			a->drop.match = LAB_MATCH_ALL;
+		else if (!strcmp(w[i], "ike"))
+			a->drop.match = LAB_MATCH_IKE;
+		else if (!strcmp(w[i], "esp"))
+			a->drop.match = LAB_MATCH_ESP;
+		else
+			return fail(c, "%s, got '%s'", f, w[i]);
+		for (i++; i < n; i++) {
+			int pct;
+			if (!strcmp(w[i], "in"))
+				a->drop.dir = LAB_DIR_IN;
+			else if (!strcmp(w[i], "out"))
+				a->drop.dir = LAB_DIR_OUT;
+			else if (!strcmp(w[i], "both"))
+				a->drop.dir = LAB_DIR_BOTH;
+			else if (i + 1 < n && !strcmp(w[i], "loss") && !tok_int(w[i + 1], &pct) && pct >= 1 && pct <= 100)
+				a->drop.loss_pct = (unsigned)pct, i++;
+			else
+				return fail(c, "%s, got '%s'", f, w[i]);
+		}
+		if (!a->name[0])
+			return fail(c, "a drop needs 'as NAME' so that 'undrop NAME' can lift it");
+	} else if (!strcmp(k, "undrop")) {
+		a->kind = ACT_UNDROP;
+		if (n != 1)
+			return fail(c, "expected 'undrop NAME'");
+		snprintf(a->ref, sizeof(a->ref), "%s", w[0]);
+		int found = 0;
+		for (int i = 0; i < tc->nact; i++)
+			found |= tc->act[i].kind == ACT_DROP && !strcmp(tc->act[i].name, a->ref);
+		if (!found)
+			return fail(c, "no earlier 'drop … as %s'", a->ref);
+	} else if (!strcmp(k, "kill") || !strcmp(k, "restart")) {
+		a->kind = !strcmp(k, "kill") ? ACT_KILL : ACT_RESTART;
+		if (n != 2)
+			return fail(c, "expected '%s NODE DAEMON'", k);
+		snprintf(a->node, sizeof(a->node), "%s", w[0]);
+		snprintf(a->daemon, sizeof(a->daemon), "%s", w[1]);
+		if (check_node(c, tc, a->node, 0))
+			return -1;
+		const struct node_spec *s = tc_node_spec(tc, a->node);
+		if (!s || !node_has_daemon(s, a->daemon))
+			return fail(c, "node %s does not run '%s'", a->node, a->daemon);
+	} else if (!strcmp(k, "initiate")) {
+		a->kind = ACT_INITIATE;
+		if (n != 1)
+			return fail(c, "expected 'initiate NODE'");
+		snprintf(a->node, sizeof(a->node), "%s", w[0]);
+		if (check_node(c, tc, a->node, 0))
+			return -1;
+	} else if (!strcmp(k, "end")) {
+		a->kind = ACT_END;
+		if (n != 0)
+			return fail(c, "expected 'end' alone");
+	} else {
+		return fail(c, "%s; got '%s'", form, k);
+	}
+	for (int i = 0; i < tc->nact; i++)
+		if (a->name[0] && !strcmp(tc->act[i].name, a->name))
+			return fail(c, "name '%s' already used on line %d", a->name, tc->act[i].line);
+	tc->nact++;
+	return 0;
+}
+
+static int parse_sel(struct pctx *c, const struct testcase *tc, char **w, int n, int *used, struct tc_sel *s)
+{
+	static const struct { const char *name; enum tc_sel_kind kind; int msgno; } kinds[] = {
+		{ "main-mode", SEL_MM, 0 }, { "mm1", SEL_MM, 1 }, { "mm2", SEL_MM, 2 }, { "mm3", SEL_MM, 3 },
+		{ "mm4", SEL_MM, 4 }, { "mm5", SEL_MM, 5 }, { "mm6", SEL_MM, 6 },
+		{ "quick-mode", SEL_QM, 0 }, { "qm1", SEL_QM, 1 }, { "qm2", SEL_QM, 2 }, { "qm3", SEL_QM, 3 },
+		{ "aggressive-mode", SEL_AM, 0 }, { "informational", SEL_INFO, 0 },
+		{ "r-u-there", SEL_R_U_THERE, 0 }, { "r-u-there-ack", SEL_R_U_THERE_ACK, 0 },
+		{ "delete", SEL_DELETE, 0 }, { "notify", SEL_NOTIFY, 0 }, { "esp", SEL_ESP, 0 },
+		{ "vrrp", SEL_VRRP, 0 }, { "hsrp", SEL_HSRP, 0 }, { "garp", SEL_GARP, 0 }, { "arp", SEL_ARP, 0 },
+		{ "echo-request", SEL_ECHO_REQUEST, 0 }, { "echo-reply", SEL_ECHO_REPLY, 0 },
+		{ "log", SEL_LOG, 0 }, { "state", SEL_STATE, 0 },
+	};
+	int i = 0;
+	memset(s, 0, sizeof(*s));
+	if (n < 1)
+		return fail(c, "expected an event kind (mm1…mm6, qm1…qm3, main-mode, quick-mode, r-u-there, "
+			    "r-u-there-ack, delete, notify, esp, vrrp, hsrp, garp, arp, echo-request, echo-reply, "
+			    "log \"TEXT\", state \"TEXT\")");
+	size_t k;
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		if (!strcmp(w[0], kinds[k].name))
+			break;
+	if (k == sizeof(kinds) / sizeof(kinds[0]))
+		return fail(c, "unknown event kind '%s' (expected mm1…mm6, qm1…qm3, main-mode, quick-mode, "
+			    "informational, r-u-there, r-u-there-ack, delete, notify, esp, vrrp, hsrp, garp, arp, "
+			    "echo-request, echo-reply, log \"TEXT\", state \"TEXT\")", w[0]);
+	s->kind = kinds[k].kind;
+	s->msgno = kinds[k].msgno;
+	i = 1;
+	if (s->kind == SEL_LOG || s->kind == SEL_STATE) {
+		if (n < 2)
+			return fail(c, "expected '%s \"TEXT\"'", w[0]);
+		snprintf(s->text, sizeof(s->text), "%s", w[1]);
+		i = 2;
+	}
+	while (i + 1 < n && (!strcmp(w[i], "from") || !strcmp(w[i], "to"))) {
+		char *dst = !strcmp(w[i], "from") ? s->from : s->to;
+		snprintf(dst, LAB_NAME_MAX, "%s", w[i + 1]);
+		if (check_node(c, tc, dst, 0))
+			return -1;
+		i += 2;
+	}
+	*used = i;
+	return 0;
+}
+
+static int parse_window(struct pctx *c, const struct testcase *tc, char **w, int n, int *used, struct tc_window *win)
+{
+	static const char *f = "expected 'within dpd-detect(NODE)|vrrp-takeover(NODE)|hsrp-takeover(NODE) "
+			       "[plus LO..HI]' or 'within LO..HI'";
+	memset(win, 0, sizeof(*win));
+	if (n < 1)
+		return fail(c, "%s", f);
+	char fn[32], node[LAB_NAME_MAX];
+	if (sscanf(w[0], "%31[a-z-](%31[^)])", fn, node) == 2 && w[0][strlen(w[0]) - 1] == ')') {
+		if (!strcmp(fn, "dpd-detect"))
+			win->formula = F_DPD_DETECT;
+		else if (!strcmp(fn, "vrrp-takeover"))
+			win->formula = F_VRRP_TAKEOVER;
+		else if (!strcmp(fn, "hsrp-takeover"))
+			win->formula = F_HSRP_TAKEOVER;
+		else
+			return fail(c, "%s; unknown formula '%s'", f, fn);
+		snprintf(win->node, sizeof(win->node), "%s", node);
+		if (check_node(c, tc, node, 0))
+			return -1;
+		const struct node_spec *s = tc_node_spec(tc, node);
+		if (win->formula == F_DPD_DETECT && (!s || s->dpd.style == DPD_OFF))
+			return fail(c, "dpd-detect(%s): node %s has no DPD line", node, node);
+		if (win->formula == F_VRRP_TAKEOVER && (!s || !s->nvrrp))
+			return fail(c, "vrrp-takeover(%s): node %s has no vrrp line", node, node);
+		*used = 1;
+		if (n >= 3 && !strcmp(w[1], "plus")) {
+			if (sscanf(w[2], "%lf..%lf", &win->plus_lo, &win->plus_hi) != 2 || win->plus_lo > win->plus_hi)
+				return fail(c, "%s; bad 'plus %s'", f, w[2]);
+			*used = 3;
+		}
+	} else if (sscanf(w[0], "%lf..%lf", &win->lo, &win->hi) == 2 && win->lo <= win->hi) {
+		win->formula = F_LITERAL;
+		*used = 1;
+	} else {
+		return fail(c, "%s, got '%s'", f, w[0]);
+	}
+	char *o = win->text;
+	size_t left = sizeof(win->text);
+	for (int i = 0; i < *used; i++) {
+		int k = snprintf(o, left, "%s%s", i ? " " : "", w[i]);
+		if (k < 0 || (size_t)k >= left)
+			break;
+		o += k;
+		left -= k;
+	}
+	return 0;
+}
+
+static int check_anchor(struct pctx *c, const struct testcase *tc, const char *name)
+{
+	if (!strcmp(name, "start") || !strcmp(name, "end"))
+		return 0;
+	for (int i = 0; i < tc->nact; i++)
+		if (!strcmp(tc->act[i].name, name))
+			return 0;
+	return fail(c, "no action named '%s' (name one with 'as %s'; 'start' and 'end' always exist)", name, name);
+}
+
+/* Trailing clauses: after A, before B, within WINDOW, spi old|new, until end. */
+static int parse_clauses(struct pctx *c, const struct testcase *tc, char **w, int n, struct tc_expect *e,
+			 int *has_within, int *has_spi, int *has_until)
+{
+	for (int i = 0; i < n; ) {
+		if (i + 1 < n && (!strcmp(w[i], "after") || !strcmp(w[i], "before"))) {
+			char *dst = !strcmp(w[i], "after") ? e->after : e->before;
+			snprintf(dst, TC_NAME_MAX, "%s", w[i + 1]);
+			if (check_anchor(c, tc, dst))
+				return -1;
+			i += 2;
+		} else if (!strcmp(w[i], "within")) {
+			int used;
+			if (parse_window(c, tc, w + i + 1, n - i - 1, &used, &e->win))
+				return -1;
+			*has_within = 1;
+			i += 1 + used;
+		} else if (i + 1 < n && !strcmp(w[i], "spi") && (!strcmp(w[i + 1], "old") || !strcmp(w[i + 1], "new"))) {
+			e->spi_new = !strcmp(w[i + 1], "new");
+			*has_spi = 1;
+			i += 2;
+		} else if (i + 1 < n && !strcmp(w[i], "until") && !strcmp(w[i + 1], "end")) {
+			*has_until = 1;
+			i += 2;
+		} else {
+			return fail(c, "unexpected '%s' (expected 'after NAME', 'before NAME', 'within …', "
+				    "'spi old|new' or 'until end')", w[i]);
+		}
+	}
+	return 0;
+}
+
+static int parse_expect(struct pctx *c, struct testcase *tc, struct tok_line *t, const char *raw)
+{
+	static const char *form = "expected 'expect none|some|first|count OP N EVENT …', "
+				  "'expect esp from NODE [to NODE] after NAME spi old|new' or "
+				  "'expect ping NAME outage|recovers|success …'";
+	if (tc->nexp == TC_MAX_EXPECTS)
+		return fail(c, "more than %d expectations", TC_MAX_EXPECTS);
+	struct tc_expect *e = &tc->exp[tc->nexp];
+	memset(e, 0, sizeof(*e));
+	e->line = c->line;
+	snprintf(e->written, sizeof(e->written), "%s", raw + strspn(raw, " \t"));
+	e->written[strcspn(e->written, "#\n")] = '\0';
+	for (size_t l = strlen(e->written); l && (e->written[l - 1] == ' ' || e->written[l - 1] == '\t'); l--)
+		e->written[l - 1] = '\0';
+	if (t->n < 2)
+		return fail(c, "%s", form);
+	char **w = &t->w[1];
+	int n = t->n - 1, used = 0, has_within = 0, has_spi = 0, has_until = 0;
+
+	if (!strcmp(w[0], "ping")) {
+		if (n < 3)
+			return fail(c, "%s", form);
+		snprintf(e->probe, sizeof(e->probe), "%s", w[1]);
+		int found = 0;
+		for (int i = 0; i < tc->nact; i++)
+			found |= tc->act[i].kind == ACT_PING && !strcmp(tc->act[i].probe, e->probe);
+		if (!found)
+			return fail(c, "no earlier 'ping %s …' action", e->probe);
+		if (!strcmp(w[2], "success")) {
+			e->kind = EXPK_PING_SUCCESS;
+			if (n != 5 || (strcmp(w[3], ">=") && strcmp(w[3], "<=") && strcmp(w[3], "==")) ||
+			    sscanf(w[4], "%ld", &e->n) != 1)
+				return fail(c, "expected 'expect ping NAME success >=|<=|== PERCENT'");
+			snprintf(e->op, sizeof(e->op), "%s", w[3]);
+			tc->nexp++;
+			return 0;
+		}
+		if (strcmp(w[2], "outage") && strcmp(w[2], "recovers"))
+			return fail(c, "expected 'expect ping NAME outage after A until end', "
+				    "'expect ping NAME recovers after A within …' or 'expect ping NAME success OP N'");
+		e->kind = !strcmp(w[2], "outage") ? EXPK_PING_OUTAGE : EXPK_PING_RECOVERS;
+		if (parse_clauses(c, tc, w + 3, n - 3, e, &has_within, &has_spi, &has_until))
+			return -1;
+		if (!e->after[0])
+			return fail(c, "a ping %s expectation needs 'after NAME'", w[2]);
+		if (e->kind == EXPK_PING_OUTAGE && !has_until)
+			return fail(c, "expected 'expect ping NAME outage after NAME until end'");
+		if (e->kind == EXPK_PING_RECOVERS && !has_within)
+			return fail(c, "expected 'expect ping NAME recovers after NAME within …'");
+		tc->nexp++;
+		return 0;
+	}
+	if (!strcmp(w[0], "esp")) {
+		e->kind = EXPK_ESP_SPI;
+		if (parse_sel(c, tc, w, n, &used, &e->sel) ||
+		    parse_clauses(c, tc, w + used, n - used, e, &has_within, &has_spi, &has_until))
+			return -1;
+		if (!has_spi || !e->after[0] || !e->sel.from[0])
+			return fail(c, "expected 'expect esp from NODE [to NODE] after NAME spi old|new'");
+		tc->nexp++;
+		return 0;
+	}
+	if (!strcmp(w[0], "none") || !strcmp(w[0], "some")) {
+		e->kind = EXPK_COUNT;
+		snprintf(e->op, sizeof(e->op), "%s", !strcmp(w[0], "none") ? "==" : ">=");
+		e->n = !strcmp(w[0], "none") ? 0 : 1;
+		w++, n--;
+	} else if (!strcmp(w[0], "count")) {
+		e->kind = EXPK_COUNT;
+		if (n < 4 || (strcmp(w[1], "==") && strcmp(w[1], ">=") && strcmp(w[1], "<=")) ||
+		    sscanf(w[2], "%ld", &e->n) != 1 || e->n < 0)
+			return fail(c, "expected 'expect count ==|>=|<= N EVENT …'");
+		snprintf(e->op, sizeof(e->op), "%s", w[1]);
+		w += 3, n -= 3;
+	} else if (!strcmp(w[0], "first")) {
+		e->kind = EXPK_FIRST;
+		w++, n--;
+	} else {
+		return fail(c, "%s", form);
+	}
+	if (parse_sel(c, tc, w, n, &used, &e->sel) ||
+	    parse_clauses(c, tc, w + used, n - used, e, &has_within, &has_spi, &has_until))
+		return -1;
+	if (e->kind == EXPK_FIRST && (!has_within || !e->after[0]))
+		return fail(c, "expected 'expect first EVENT … after NAME within …'");
+	if (e->kind == EXPK_COUNT && has_within)
+		return fail(c, "'within' goes with 'expect first …'; a count takes 'after'/'before'");
+	tc->nexp++;
+	return 0;
+}
+
+static int parse_conf(struct pctx *c, struct testcase *tc, char *text)
+{
+	int in_timeline = 0;
+	char topo[256] = "topology.lab";
+
+	c->line = 0;
+	for (char *p = text; *p; ) {
+		char *nl = strchr(p, '\n');
+		if (nl)
+			*nl = '\0';
+		c->line++;
+		struct tok_line t;
+		if (tok_split(p, &t))
+			return fail(c, "unterminated quote or too many words");
+		if (t.n) {
+			const char *k = t.w[0];
+			if (!strcmp(k, "at")) {
+				if (!in_timeline)
+					return fail(c, "'at …' lines go after the 'timeline' line");
+				if (!tc->topo.nnodes)
+					return fail(c, "the topology must be loaded before the timeline");
+				if (parse_action(c, tc, &t))
+					return -1;
+			} else if (!strcmp(k, "expect")) {
+				if (!in_timeline)
+					return fail(c, "'expect …' lines go after the 'timeline' line");
+				if (parse_expect(c, tc, &t, p))
+					return -1;
+			} else if (!strcmp(k, "timeline")) {
+				if (t.n != 1)
+					return fail(c, "expected 'timeline' alone");
+				/* load topology + nodes now: actions and expectations refer to them */
+				char path[1024], err2[LAB_ERR_MAX];
+				snprintf(path, sizeof(path), "%s/%s", tc->dir, topo);
+				snprintf(tc->topo_file, sizeof(tc->topo_file), "%s", path);
+				if (lab_topo_load(path, &tc->topo, err2, sizeof(err2))) {
+					snprintf(c->err, c->errlen, "%s", err2);
+					return -1;
+				}
+				for (int i = 0; i < tc->topo.nnodes; i++) {
+					struct stat st;
+					snprintf(path, sizeof(path), "%s/nodes/%s.node", tc->dir, tc->topo.nodes[i].name);
+					if (stat(path, &st) == 0 &&
+					    node_spec_load(path, &tc->nodes[i], c->err, c->errlen))
+						return -1;
+				}
+				in_timeline = 1;
+			} else if (in_timeline) {
+				return fail(c, "expected 'at …' or 'expect …' in the timeline, got '%s'", k);
+			} else if (t.n >= 2 && (!strcmp(k, "testcase") || !strcmp(k, "summary") ||
+						!strcmp(k, "seed") || !strcmp(k, "labels") || !strcmp(k, "topology"))) {
+				char joined[256] = "";
+				for (int i = 1; i < t.n; i++) {
+					size_t l = strlen(joined);
+					snprintf(joined + l, sizeof(joined) - l, "%s%s", i > 1 ? " " : "", t.w[i]);
+				}
+				if (!strcmp(k, "testcase"))
+					snprintf(tc->name, sizeof(tc->name), "%s", joined);
+				else if (!strcmp(k, "summary"))
+					snprintf(tc->summary, sizeof(tc->summary), "%s", joined);
+				else if (!strcmp(k, "seed"))
+					snprintf(tc->seed, sizeof(tc->seed), "%s", joined);
+				else if (!strcmp(k, "labels"))
+					snprintf(tc->labels, sizeof(tc->labels), "%s", joined);
+				else
+					snprintf(topo, sizeof(topo), "%s", joined);
+			} else {
+				return fail(c, "expected testcase, summary, seed, labels, topology or timeline; got '%s'", k);
+			}
+		}
+		p = nl ? nl + 1 : p + strlen(p);
+	}
+	if (!in_timeline)
+		return fail(c, "no 'timeline' section");
+	if (!tc->nact || tc->act[tc->nact - 1].kind != ACT_END)
+		return fail(c, "the timeline must finish with 'at … end'");
+	return 0;
+}
+
+int tc_load(const char *dir, struct testcase *tc, char *err, size_t errlen)
+{
+	char path[1024];
+	memset(tc, 0, sizeof(*tc));
+	snprintf(tc->dir, sizeof(tc->dir), "%s", dir);
+	size_t l = strlen(tc->dir);
+	while (l > 1 && tc->dir[l - 1] == '/')
+		tc->dir[--l] = '\0';
+	snprintf(path, sizeof(path), "%s/testcase.conf", tc->dir);
+	char *text = tok_slurp(path);
+	if (!text) {
+		snprintf(err, errlen, "%s: cannot read (is %s a testcase folder?)", path, dir);
+		return -1;
+	}
+	const char *base = strrchr(tc->dir, '/');
+	snprintf(tc->name, sizeof(tc->name), "%s", base ? base + 1 : tc->dir);
+	struct pctx c = { path, 0, err, errlen };
+	int rc = parse_conf(&c, tc, text);
+	free(text);
+	return rc;
+}

@@ -1,0 +1,107 @@
+/* testcase.h — a testcase folder: testcase.conf (header + timeline of actions and
+ * expectations), topology.lab (netns-lab), nodes/<NODE>.node. Format in README.md,
+ * "What a testcase looks like". Every parse error names file:line and the expected form.
+ */
+#ifndef HARNESS_TESTCASE_H
+#define HARNESS_TESTCASE_H
+
+#include "../../netns-lab/lab.h"
+#include "node.h"
+
+#define TC_MAX_ACTIONS 64
+#define TC_MAX_EXPECTS 64
+#define TC_NAME_MAX    32
+
+enum tc_act_kind {
+	ACT_START, ACT_STOP, ACT_WAIT_SA, ACT_PING, ACT_PING_STOP, ACT_SHUTDOWN, ACT_NO_SHUTDOWN,
+	ACT_PULL, ACT_PLUG, ACT_DROP, ACT_UNDROP, ACT_KILL, ACT_RESTART, ACT_INITIATE,
+	ACT_CHECK_SA, ACT_END,
+};
+
+struct tc_action {
+	int line;
+	double at_s;               /* seconds (unscaled) */
+	int relative;              /* `at +N`: after the previous action finished */
+	enum tc_act_kind kind;
+	char name[TC_NAME_MAX];    /* `as NAME` (anchor for expectations) */
+	char node[LAB_NAME_MAX];   /* "all" for start/stop all */
+	char ifname[LAB_IOS_MAX];
+	char daemon[16];
+	/* ping */
+	char probe[TC_NAME_MAX];
+	unsigned src, dst;
+	double interval_s;
+	/* drop / undrop */
+	struct lab_drop drop;
+	char ref[TC_NAME_MAX];
+	/* wait / check sa */
+	double timeout_s;
+	int want_established;      /* 1 established, 0 none */
+	unsigned peer;             /* 0 = any */
+};
+
+enum tc_exp_kind {
+	EXPK_COUNT,                /* none / some / count OP N */
+	EXPK_FIRST,                /* first SEL after A within WINDOW */
+	EXPK_ESP_SPI,              /* esp from X [to Y] after A spi old|new */
+	EXPK_PING_OUTAGE,          /* ping P outage after A until end */
+	EXPK_PING_RECOVERS,        /* ping P recovers after A within WINDOW */
+	EXPK_PING_SUCCESS,         /* ping P success OP N (percent) */
+};
+
+/* Event selector: what kind of event, from/to which node. */
+enum tc_sel_kind {
+	SEL_MM, SEL_QM, SEL_AM, SEL_INFO, SEL_R_U_THERE, SEL_R_U_THERE_ACK, SEL_DELETE, SEL_NOTIFY,
+	SEL_ESP, SEL_VRRP, SEL_HSRP, SEL_GARP, SEL_ARP, SEL_ECHO_REQUEST, SEL_ECHO_REPLY, SEL_LOG, SEL_STATE,
+};
+
+struct tc_sel {
+	enum tc_sel_kind kind;
+	int msgno;                 /* SEL_MM/SEL_QM: 1..6 / 1..3, 0 = any */
+	char from[LAB_NAME_MAX], to[LAB_NAME_MAX];
+	char text[96];             /* SEL_LOG / SEL_STATE substring */
+};
+
+enum tc_formula { F_NONE, F_DPD_DETECT, F_VRRP_TAKEOVER, F_HSRP_TAKEOVER, F_LITERAL };
+
+struct tc_window {
+	enum tc_formula formula;
+	char node[LAB_NAME_MAX];   /* whose config the formula reads */
+	double plus_lo, plus_hi;   /* `plus LO..HI` added to the formula's bounds (unscaled) */
+	double lo, hi;             /* F_LITERAL */
+	char text[96];             /* as written */
+};
+
+struct tc_expect {
+	int line;
+	char written[200];         /* the line as written, for reports */
+	enum tc_exp_kind kind;
+	struct tc_sel sel;
+	char op[3];                /* "==", ">=", "<=", ">", "<" */
+	long n;
+	char after[TC_NAME_MAX], before[TC_NAME_MAX];   /* anchors ("" none) */
+	struct tc_window win;
+	int spi_new;               /* EXPK_ESP_SPI: 1 new, 0 old */
+	char probe[TC_NAME_MAX];
+};
+
+struct testcase {
+	char dir[512];
+	char name[64];
+	char summary[256];
+	char seed[32];
+	char labels[128];
+	char topo_file[512];
+	struct lab_topo topo;
+	struct node_spec nodes[LAB_MAX_NODES];   /* indexed like topo.nodes; name "" = no daemons */
+	struct tc_action act[TC_MAX_ACTIONS];
+	int nact;
+	struct tc_expect exp[TC_MAX_EXPECTS];
+	int nexp;
+};
+
+/* Load a testcase folder; on error, err holds "file:line: …". */
+int tc_load(const char *dir, struct testcase *tc, char *err, size_t errlen);
+const struct node_spec *tc_node_spec(const struct testcase *tc, const char *node);
+
+#endif

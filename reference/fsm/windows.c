@@ -1,0 +1,107 @@
+/* windows.c — the timing formulas (see windows.h). One place, used by refgw's timers
+ * and by the harness's expectation windows alike. */
+#include "windows.h"
+
+/* Retransmissions of an unanswered probe before the peer is declared dead. */
+int dpd_retransmissions(const struct dpd_cfg *c)
+{
+	switch (c->style) {
+	case DPD_IOS:     return 5;   /* seed 001: five "incrementing error counter", then dead */
+	case DPD_COMWARE: return 2;   /* seed 003: "重传两次之后仍然没有收到 … 删除该IKE SA" */
+	default:          return 0;
+	}
+}
+
+double dpd_probe_to_dead_s(const struct dpd_cfg *c)
+{
+	switch (c->style) {
+	case DPD_IOS:
+	case DPD_COMWARE:
+		/* first probe, N retransmissions R apart, dead R after the last one */
+		return (dpd_retransmissions(c) + 1) * c->retry_s;
+	case DPD_STRONGSWAN:
+		return c->timeout_s;
+	default:
+		return 0;
+	}
+}
+
+struct time_window dpd_detect_window(const struct dpd_cfg *c)
+{
+	struct time_window w = { 0, 0 };
+
+	switch (c->style) {
+	case DPD_IOS:
+	case DPD_COMWARE:
+		/* RFC 3706 §5.5: a probe goes out once nothing came in for `interval`; the
+		 * peer's last packet may have come up to one interval before it fell silent
+		 * (idle periodic mode) or right at that moment (traffic flowing). */
+		w.lo_s = dpd_probe_to_dead_s(c);
+		w.hi_s = c->interval_s + dpd_probe_to_dead_s(c);
+		break;
+	case DPD_STRONGSWAN:
+		/* charon (IKEv1) re-checks every dpd_delay; the SA dies at the first check
+		 * that finds no inbound traffic for dpd_timeout. */
+		w.lo_s = c->timeout_s;
+		w.hi_s = c->timeout_s + c->interval_s;
+		break;
+	default:
+		break;
+	}
+	return w;
+}
+
+void dpd_to_strongswan(const struct dpd_cfg *c, double *delay_s, double *timeout_s)
+{
+	if (c->style == DPD_OFF) {
+		*delay_s = 0;
+		*timeout_s = 0;
+	} else if (c->style == DPD_STRONGSWAN) {
+		*delay_s = c->interval_s;
+		*timeout_s = c->timeout_s;
+	} else {
+		/* keep the vendor's "dead after probe + retransmissions" budget */
+		*delay_s = c->interval_s;
+		*timeout_s = dpd_probe_to_dead_s(c);
+	}
+}
+
+double vrrp_skew_s(int version, int priority, double adver_int_s)
+{
+	if (version == 3)
+		return ((256.0 - priority) * adver_int_s) / 256.0;   /* RFC 5798 §6.1 */
+	return (256.0 - priority) / 256.0;                       /* RFC 3768 §6.1 */
+}
+
+double vrrp_master_down_s(int version, int priority, double adver_int_s)
+{
+	/* RFC 3768 §6.1 / RFC 5798 §6.1: (3 * Advertisement_Interval) + Skew_time */
+	return 3.0 * adver_int_s + vrrp_skew_s(version, priority, adver_int_s);
+}
+
+struct time_window vrrp_takeover_window(int version, int priority, double adver_int_s, double slack_s)
+{
+	double mdi = vrrp_master_down_s(version, priority, adver_int_s);
+	struct time_window w = { mdi - adver_int_s - slack_s, mdi + slack_s };
+
+	if (w.lo_s < 0)
+		w.lo_s = 0;
+	return w;
+}
+
+struct time_window hsrp_takeover_window(double hello_s, double hold_s, double slack_s)
+{
+	/* RFC 2281 §5.7 event c: the Active timer (Hold) runs from the last Hello heard */
+	struct time_window w = { hold_s - hello_s - slack_s, hold_s + slack_s };
+
+	if (w.lo_s < 0)
+		w.lo_s = 0;
+	return w;
+}
+
+struct time_window window_scale(struct time_window w, double scale)
+{
+	w.lo_s *= scale;
+	w.hi_s *= scale;
+	return w;
+}
