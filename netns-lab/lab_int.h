@@ -12,6 +12,10 @@
 #include <libmnl/libmnl.h>
 #include <stdbool.h>
 
+#ifndef MNL_SOCKET_DUMP_SIZE
+#define MNL_SOCKET_DUMP_SIZE 32768
+#endif
+
 #define LAB_NETNS_DIR   "/run/netns"
 
 int lab_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -372,7 +372,7 @@ static int do_link(struct parser *p, char **tok, int n)
 	static const char form[] = "expected 'link NAME NODE:IFNAME NODE:IFNAME [capture]'";
 	struct lab_topo *t = p->t;
 	struct lab_link *l;
-	char *n0, *i0, *n1, *i1;
+	char *n0 = NULL, *i0 = NULL, *n1 = NULL, *i1 = NULL;
 	int prev, li;
 
 	p->ctx = CTX_NONE;
@@ -467,8 +467,11 @@ int lab_topo_parse(const char *name, const char *text, struct lab_topo *t, char 
 	struct parser p = { .t = t, .name = name, .err = err, .errlen = errlen, .ctx = CTX_NONE };
 	const char *s = text;
 
+	char path[sizeof(t->path)];
+
+	snprintf(path, sizeof(path), "%s", name);
 	memset(t, 0, sizeof(*t));
-	snprintf(t->path, sizeof(t->path), "%s", name);
+	memcpy(t->path, path, sizeof(path));
 	if (err && errlen)
 		err[0] = '\0';
 	while (*s) {

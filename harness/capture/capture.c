@@ -293,7 +293,8 @@ struct cap_set *cap_start(const struct lab_run *r, const char *dir, char *err, s
 			l->ns_fd = r->node_fd[p->node];
 			snprintf(l->dev, sizeof(l->dev), "%s", t->nodes[p->node].ifs[p->ifidx].linux_name);
 			snprintf(l->comment, sizeof(l->comment), "ihh p2p link %s: node %s interface %s (%s)",
-				 lk->name, t->nodes[p->node].name, t->nodes[p->node].ifs[p->ifidx].ios, l->dev);
+				 lk->name, t->nodes[p->node].name, t->nodes[p->node].ifs[p->ifidx].ios,
+				 t->nodes[p->node].ifs[p->ifidx].linux_name);
 		}
 		if (l->ns_fd < 0) {
 			snprintf(err, errlen, "cap_start: link %s: no namespace fd", lk->name);
@@ -472,7 +473,7 @@ static void *guard_thread(void *arg)
 	pcap_set_datalink(g->pc, DLT_LINUX_SLL2);
 	g->dlt = pcap_datalink(g->pc);
 	if (pcap_compile(g->pc, &prog, g->filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		snprintf(g->err, sizeof(g->err), "guard: filter \"%s\": %s", g->filter, pcap_geterr(g->pc));
+		snprintf(g->err, sizeof(g->err), "guard: filter \"%.300s\": %.180s", g->filter, pcap_geterr(g->pc));
 		guard_set_ready(g, -1);
 		return NULL;
 	}

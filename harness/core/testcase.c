@@ -508,8 +508,10 @@ static int parse_conf(struct pctx *c, struct testcase *tc, char *text)
 					return fail(c, "expected 'timeline' alone");
 				/* load topology + nodes now: actions and expectations refer to them */
 				char path[1024], err2[LAB_ERR_MAX];
-				snprintf(path, sizeof(path), "%s/%s", tc->dir, topo);
-				snprintf(tc->topo_file, sizeof(tc->topo_file), "%s", path);
+				if ((size_t)snprintf(tc->topo_file, sizeof(tc->topo_file), "%s/%s", tc->dir, topo) >=
+				    sizeof(tc->topo_file))
+					return fail(c, "path of the topology file too long");
+				snprintf(path, sizeof(path), "%s", tc->topo_file);
 				if (lab_topo_load(path, &tc->topo, err2, sizeof(err2))) {
 					snprintf(c->err, c->errlen, "%s", err2);
 					return -1;

@@ -95,7 +95,7 @@ static void rep_print_rows(const struct rep_ctx *c, FILE *out, int color)
 			snprintf(who, sizeof(who), "%-*.*s   %-*s", nw, nw, e->node[0] ? e->node : "-", nw, "");
 		rep_row_text(c, w, what, sizeof(what));
 		if (e->type == EV_ACTION) {
-			char t[256];
+			char t[320];
 			snprintf(t, sizeof(t), "%s %s%s%s", "\u25b6", e->label[0] ? e->label : "action",
 				 e->text[0] && strcmp(e->text, e->label) ? ": " : "",
 				 e->text[0] && strcmp(e->text, e->label) ? e->text : "");
@@ -207,17 +207,18 @@ void report_print_timeline(const struct run_report *r, FILE *out, int color)
 	rep_print_exps(r, out, color);
 	const char *v = report_verdict_name(r->verdict);
 	char V[8];
+	char vline[640];
 	snprintf(V, sizeof(V), "%s", v);
 	for (char *p = V; *p; p++)
 		*p = (char)(*p - 'a' + 'A');
 	const char *vc = r->verdict == 0 ? C_GREEN : r->verdict == 1 ? C_RED : C_YEL;
 	const char *why = r->verdict == 3 ? r->skip_reason : r->verdict == 2 ? r->error : "";
-	snprintf(line, sizeof(line), "VERDICT: %s%s%s", V, why[0] ? " \u2014 " : "", why);
-	rep_clip(line, REP_COLS);
+	snprintf(vline, sizeof(vline), "VERDICT: %s%s%s", V, why[0] ? " \u2014 " : "", why);
+	rep_clip(vline, REP_COLS);
 	if (color)
-		fprintf(out, C_BOLD "%s%s" C_RESET "\n", vc, line);
+		fprintf(out, C_BOLD "%s%s" C_RESET "\n", vc, vline);
 	else
-		fprintf(out, "%s\n", line);
+		fprintf(out, "%s\n", vline);
 	rep_ctx_free(&c);
 }
 

@@ -176,7 +176,7 @@ END_TEST
 
 START_TEST(empty_and_rounding)
 {
-	struct probe_rec r[4];
+	struct probe_rec r[4] = { { 0 } };
 	struct probe_summary s;
 	char buf[128];
 	size_t n;

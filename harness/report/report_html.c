@@ -1,0 +1,1018 @@
+/* report_html.c — timeline.html: a self-contained page (inline CSS and SVG, no script)
+ * with the run as a picture — time axis, an actions lane whose lines cross every lane,
+ * one lane per node (VRRP/HSRP state band, SA bars per SPI, MM/QM exchanges, DPD probes,
+ * log lines), one lane per ping probe with the outage shaded and measured, and the
+ * expectation windows as brackets — then the verdict, the expectations, ping summaries,
+ * files and the full event list.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "report_int.h"
+
+#define SVG_W     1400
+#define LEFT      150
+#define RIGHT     24
+#define PLOT_W    (SVG_W - LEFT - RIGHT)
+#define AXIS_H    26
+#define ACT_H     40
+#define PING_H    48
+#define EXP_ROW   22
+#define SA_ROW    15
+#define SA_MAXROW 4
+#define CHAR_W    6.4          /* ~ width of one character at 11px sans-serif */
+#define MAX_NODES 32
+
+#define COL_MASTER "#2e9e4f"
+#define COL_BACKUP "#aab0b8"
+#define COL_FAULT  "#d64545"
+#define COL_INIT   "#e3d6a4"
+#define COL_OK     "#2ca02c"
+#define COL_LOST   "#d62728"
+#define COL_RUT    "#1f5fbf"
+#define COL_ACK    "#12a3a3"
+#define COL_WARN   "#d98b00"
+
+static const char *const spi_palette[] = {
+	"#1f77b4", "#ff7f0e", "#9467bd", "#8c564b", "#17becf", "#e377c2", "#bcbd22", "#5a6b7b",
+};
+#define NPAL (sizeof(spi_palette) / sizeof(spi_palette[0]))
+
+struct hv {
+	const struct rep_ctx *c;
+	FILE *f;
+	double dur;
+	char nodes[MAX_NODES][32];
+	int nnodes;
+	int lane_y[MAX_NODES], lane_h[MAX_NODES], sa_rows[MAX_NODES];
+	int plot_top, plot_bot;       /* where action lines and grid run */
+	uint32_t *spis;               /* SPIs in order of first appearance (colour index) */
+	size_t nspis;
+};
+
+static double hv_x(const struct hv *h, int64_t t)
+{
+	double s = rep_rel(h->c, t);
+	double x = LEFT + s / h->dur * PLOT_W;
+	if (x < LEFT - 4)
+		x = LEFT - 4;
+	if (x > LEFT + PLOT_W + 4)
+		x = LEFT + PLOT_W + 4;
+	return x;
+}
+
+static double hv_xs(const struct hv *h, double s)
+{
+	double x = LEFT + s / h->dur * PLOT_W;
+	return x < LEFT - 4 ? LEFT - 4 : x > LEFT + PLOT_W + 4 ? LEFT + PLOT_W + 4 : x;
+}
+
+static void hv_e(const struct hv *h, const char *s) { rep_xml_escape(h->f, s); }
+
+static void hv_title(const struct hv *h, const char *s)
+{
+	fputs("<title>", h->f);
+	hv_e(h, s);
+	fputs("</title>", h->f);
+}
+
+static int hv_node(const struct hv *h, const char *name)
+{
+	for (int i = 0; i < h->nnodes; i++)
+		if (!strcmp(h->nodes[i], name))
+			return i;
+	return -1;
+}
+
+static const char *hv_spi_color(const struct hv *h, uint32_t spi)
+{
+	for (size_t i = 0; i < h->nspis; i++)
+		if (h->spis[i] == spi)
+			return spi_palette[i % NPAL];
+	return spi_palette[0];
+}
+
+static double hv_textw(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return (double)n * CHAR_W;
+}
+
+/* "mm:ss"-free seconds label; step chosen from 1-2-5 so there are 10–20 ticks. */
+static double hv_step(double dur)
+{
+	double raw = dur / 14.0, p = pow(10, floor(log10(raw > 0 ? raw : 1e-3)));
+	double m = raw / p;
+	return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+}
+
+static void hv_axis(const struct hv *h, int y, int top)
+{
+	double step = hv_step(h->dur);
+	int dec = step >= 1 ? 0 : step >= 0.1 ? 1 : step >= 0.01 ? 2 : 3;
+	for (double s = 0; s <= h->dur + step * 1e-6; s += step) {
+		double x = hv_xs(h, s);
+		if (top)
+			fprintf(h->f, "<line class=\"grid\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n",
+				x, h->plot_top, x, h->plot_bot);
+		fprintf(h->f, "<line class=\"tick\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>"
+			"<text class=\"axis\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.*f s</text>\n",
+			x, top ? y + AXIS_H - 6 : y, x, top ? y + AXIS_H : y + 6, x, top ? y + 14 : y + 18,
+			dec, s);
+	}
+}
+
+/* ---- node lanes ---- */
+
+struct band { int64_t t0, t1; enum rep_ha ha; };
+
+/* HA state of one node over time: from its EV_STATE (and HSRP state) events when it has
+ * any, else from its VRRP adverts (sending adverts = Master, a member that is silent =
+ * Backup; priority 0 = Master resigning). */
+static size_t hv_bands(const struct hv *h, const char *node, struct band *b, size_t max)
+{
+	const struct rep_ctx *c = h->c;
+	size_t n = 0;
+	int have_state = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct ev *e = c->ev[i];
+		if (strcmp(e->node, node))
+			continue;
+		enum rep_ha ha = HA_NONE;
+		if (e->type == EV_STATE || e->type == EV_HSRP)
+			ha = rep_ha_state(e->state);
+		if (ha == HA_NONE && e->type == EV_STATE)
+			ha = rep_ha_state(e->text);
+		if (ha == HA_NONE)
+			continue;
+		have_state = 1;
+		if (n && b[n - 1].ha == ha)
+			continue;
+		if (n)
+			b[n - 1].t1 = e->t_ns;
+		if (n == max)
+			break;
+		b[n].t0 = e->t_ns;
+		b[n].t1 = c->t1;
+		b[n].ha = ha;
+		n++;
+	}
+	if (have_state)
+		return n;
+	/* adverts: runs separated by more than 3.5 intervals */
+	double gaps[64];
+	size_t ng = 0;
+	int64_t prev = 0;
+	for (size_t i = 0; i < c->n && ng < 64; i++) {
+		const struct ev *e = c->ev[i];
+		if (e->type != EV_VRRP || strcmp(e->node, node))
+			continue;
+		if (prev)
+			gaps[ng++] = (double)(e->t_ns - prev) / 1e9;
+		prev = e->t_ns;
+	}
+	if (!prev)
+		return 0;
+	double ivl = 1.0;
+	if (ng) {
+		for (size_t i = 1; i < ng; i++)   /* insertion sort, ng ≤ 64 */
+			for (size_t j = i; j > 0 && gaps[j] < gaps[j - 1]; j--) {
+				double t = gaps[j]; gaps[j] = gaps[j - 1]; gaps[j - 1] = t;
+			}
+		ivl = gaps[ng / 2];
+	}
+	int64_t ivl_ns = (int64_t)(ivl * 1e9), cur = c->t0;
+	int64_t run0 = 0, last = 0;
+	for (size_t i = 0; i <= c->n; i++) {
+		const struct ev *e = i < c->n ? c->ev[i] : NULL;
+		if (e && (e->type != EV_VRRP || strcmp(e->node, node)))
+			continue;
+		int ends = !e || (last && (e->t_ns - last > (int64_t)(3.5 * ivl_ns)));
+		if (last && ends) {
+			int64_t end = last + ivl_ns;
+			if (run0 > cur && n < max)
+				b[n++] = (struct band){ cur, run0, HA_BACKUP };
+			if (n < max)
+				b[n++] = (struct band){ run0, end < c->t1 ? end : c->t1, HA_MASTER };
+			cur = end;
+			last = 0;
+		}
+		if (!e)
+			break;
+		if (!last)
+			run0 = e->t_ns;
+		last = e->t_ns;
+		if (e->value == 0)   /* RFC 3768 §6.4.3: priority 0 = the Master leaves */
+			last = e->t_ns - 4 * ivl_ns;   /* close the run at this advert */
+	}
+	if (cur < c->t1 && n < max)
+		b[n++] = (struct band){ cur, c->t1, HA_BACKUP };
+	return n;
+}
+
+static void hv_band_draw(const struct hv *h, int y, const struct band *b, size_t n, const char *node)
+{
+	for (size_t i = 0; i < n; i++) {
+		double x0 = hv_x(h, b[i].t0), x1 = hv_x(h, b[i].t1);
+		if (x1 - x0 < 0.5)
+			continue;
+		const char *col = b[i].ha == HA_MASTER ? COL_MASTER : b[i].ha == HA_BACKUP ? COL_BACKUP :
+				  b[i].ha == HA_FAULT ? COL_FAULT : COL_INIT;
+		char t[160];
+		snprintf(t, sizeof(t), "%s %s from +%.3f s to +%.3f s", node, rep_ha_name(b[i].ha),
+			 rep_rel(h->c, b[i].t0), rep_rel(h->c, b[i].t1));
+		fprintf(h->f, "<rect class=\"band\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"16\" fill=\"%s\">",
+			x0, y, x1 - x0, col);
+		hv_title(h, t);
+		fputs("</rect>", h->f);
+		if (x1 - x0 > 52)
+			fprintf(h->f, "<text class=\"bandt%s\" x=\"%.1f\" y=\"%d\">%s</text>",
+				b[i].ha == HA_INIT ? " dark" : "", x0 + 5, y + 12, rep_ha_name(b[i].ha));
+		fputc('\n', h->f);
+	}
+}
+
+/* SA bars: one per (SPI, sending node), packed into rows so labels never overlap. */
+struct sabar { const struct rep_spi *s; int row; double x0, x1, lw; int inside; };
+
+static int hv_sa_layout(const struct hv *h, const struct rep_spi *s, size_t ns, const char *node,
+			struct sabar *bars, size_t *nb)
+{
+	double row_end[SA_MAXROW];
+	int rows = 0;
+	*nb = 0;
+	for (size_t i = 0; i < ns; i++) {
+		if (strcmp(s[i].node, node))
+			continue;
+		struct sabar *b = &bars[(*nb)++];
+		char lab[80];
+		snprintf(lab, sizeof(lab), "0x%08" PRIx32 " \u2192 %s", s[i].spi, s[i].peer);
+		b->s = &s[i];
+		b->x0 = hv_x(h, s[i].t_first);
+		b->x1 = hv_x(h, s[i].t_last);
+		if (b->x1 - b->x0 < 3)
+			b->x1 = b->x0 + 3;
+		b->lw = hv_textw(lab) + 10;
+		b->inside = b->x1 - b->x0 >= b->lw;
+		double end = b->inside ? b->x1 : b->x1 + b->lw;
+		int r;
+		for (r = 0; r < rows; r++)
+			if (row_end[r] + 4 < b->x0)
+				break;
+		if (r == rows) {
+			if (rows < SA_MAXROW)
+				rows++;
+			else
+				r = rows - 1;
+		}
+		row_end[r] = end;
+		b->row = r;
+	}
+	return rows ? rows : 1;
+}
+
+static void hv_sa_draw(const struct hv *h, int y, const struct sabar *bars, size_t nb)
+{
+	const struct rep_ctx *c = h->c;
+	for (size_t i = 0; i < nb; i++) {
+		const struct sabar *b = &bars[i];
+		const struct rep_spi *s = b->s;
+		int by = y + b->row * SA_ROW;
+		const char *col = hv_spi_color(h, s->spi);
+		char t[240];
+		snprintf(t, sizeof(t), "ESP spi 0x%08" PRIx32 " sent by %s, seq %" PRIu32 "\u2013%" PRIu32
+			 ", %zu packets, +%.3f \u2026 +%.3f s", s->spi, s->node, s->seq_lo, s->seq_hi,
+			 s->packets, rep_rel(c, s->t_first), rep_rel(c, s->t_last));
+		fprintf(h->f, "<g class=\"sa\"><rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"12\" rx=\"3\" fill=\"%s\">",
+			b->x0, by, b->x1 - b->x0, col);
+		hv_title(h, t);
+		fputs("</rect>", h->f);
+		fprintf(h->f, "<text class=\"%s\" x=\"%.1f\" y=\"%d\"", b->inside ? "sal" : "salo",
+			b->inside ? b->x0 + 4 : b->x1 + 4, by + 10);
+		if (!b->inside)
+			fprintf(h->f, " fill=\"%s\"", col);
+		fprintf(h->f, ">0x%08" PRIx32 " \u2192 ", s->spi);
+		hv_e(h, s->peer);
+		fputs("</text>", h->f);
+		/* where the receiver changes (the old SA now reaches the other box) */
+		char peer[32];
+		snprintf(peer, sizeof(peer), "%s", s->peer);
+		for (size_t k = 0; k < c->n; k++) {
+			const struct ev *e = c->ev[k];
+			if (e->type != EV_ESP || e->spi != s->spi || strcmp(e->node, s->node) ||
+			    !strcmp(e->peer, peer))
+				continue;
+			double x = hv_x(h, e->t_ns);
+			snprintf(peer, sizeof(peer), "%s", e->peer);
+			fprintf(h->f, "<line class=\"pchg\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>",
+				x, by - 2, x, by + 14);
+			if (b->x1 - x > hv_textw(peer) + 20) {
+				fprintf(h->f, "<text class=\"sal\" x=\"%.1f\" y=\"%d\">\u2192 ", x + 4, by + 10);
+				hv_e(h, peer);
+				fputs("</text>", h->f);
+			}
+		}
+		fputs("</g>\n", h->f);
+	}
+}
+
+/* ISAKMP exchanges clustered per cookie pair / message id, drawn on both ends' lanes. */
+struct ikecl {
+	int64_t t0, t1;
+	uint8_t exch;
+	int a, b;                 /* lane indexes (-1 unknown) */
+	uint8_t icookie[8];
+	uint32_t msgid;
+	int maxmsg, nmsg;
+};
+
+static int hv_zero8(const uint8_t *c)
+{
+	for (int i = 0; i < 8; i++)
+		if (c[i])
+			return 0;
+	return 1;
+}
+
+static size_t hv_ike_clusters(const struct hv *h, struct ikecl **out)
+{
+	const struct rep_ctx *c = h->c;
+	struct ikecl *v = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct ev *e = c->ev[i];
+		if (e->type != EV_IKE || !(e->exch == REP_EXCH_MAIN || e->exch == REP_EXCH_AGGRESSIVE ||
+					   e->exch == REP_EXCH_QUICK))
+			continue;
+		int a = hv_node(h, e->node), b = hv_node(h, e->peer);
+		size_t k = n, lim = n > 64 ? n - 64 : 0;
+		while (k > lim) {
+			struct ikecl *x = &v[k - 1];
+			int same_pair = (x->a == a && x->b == b) || (x->a == b && x->b == a);
+			if (x->exch == e->exch && same_pair && e->t_ns - x->t1 <= 10000000000LL &&
+			    (hv_zero8(x->icookie) || hv_zero8(e->icookie) ||
+			     !memcmp(x->icookie, e->icookie, 8)) &&
+			    (e->exch != REP_EXCH_QUICK || !x->msgid || !e->msgid || x->msgid == e->msgid) &&
+			    (e->msgno == 0 || e->msgno > x->maxmsg))
+				break;
+			k--;
+		}
+		if (k == lim) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 32;
+				struct ikecl *nv = realloc(v, cap * sizeof(*nv));
+				if (!nv)
+					break;
+				v = nv;
+			}
+			struct ikecl *x = &v[n++];
+			memset(x, 0, sizeof(*x));
+			x->t0 = e->t_ns;
+			x->exch = e->exch;
+			x->a = a;
+			x->b = b;
+			memcpy(x->icookie, e->icookie, 8);
+			x->msgid = e->msgid;
+			k = n;
+		}
+		struct ikecl *x = &v[k - 1];
+		x->t1 = e->t_ns;
+		x->nmsg++;
+		if (e->msgno > x->maxmsg)
+			x->maxmsg = e->msgno;
+		if (hv_zero8(x->icookie))
+			memcpy(x->icookie, e->icookie, 8);
+	}
+	*out = v;
+	return n;
+}
+
+/* Labels in one row of one lane, placed left to right without overlapping. */
+struct labrow { double end[MAX_NODES]; };
+
+static double hv_place(double *end, double x, double w)
+{
+	if (x < *end + 3)
+		x = *end + 3;
+	*end = x + w;
+	return x;
+}
+
+static void hv_ike_draw(const struct hv *h, const struct ikecl *cl, size_t ncl, struct labrow *lr)
+{
+	const struct rep_ctx *c = h->c;
+	for (size_t i = 0; i < ncl; i++) {
+		const struct ikecl *x = &cl[i];
+		const char *nm = x->exch == REP_EXCH_MAIN ? "MM" : x->exch == REP_EXCH_QUICK ? "QM" : "AM";
+		int full = x->exch == REP_EXCH_MAIN ? 6 : 3;
+		int done = x->maxmsg >= full;
+		char lab[32], t[200];
+		if (done)
+			snprintf(lab, sizeof(lab), "%s", nm);
+		else
+			snprintf(lab, sizeof(lab), "%s %d/%d", nm, x->maxmsg, full);
+		snprintf(t, sizeof(t), "%s %s\u2194%s, %d message%s (up to #%d), +%.3f \u2026 +%.3f s%s",
+			 x->exch == REP_EXCH_MAIN ? "Main Mode" : x->exch == REP_EXCH_QUICK ? "Quick Mode" :
+			 "Aggressive Mode", x->a >= 0 ? h->nodes[x->a] : "?", x->b >= 0 ? h->nodes[x->b] : "?",
+			 x->nmsg, x->nmsg == 1 ? "" : "s", x->maxmsg, rep_rel(c, x->t0), rep_rel(c, x->t1),
+			 done ? "" : " \u2014 incomplete");
+		double x0 = hv_x(h, x->t0), x1 = hv_x(h, x->t1);
+		if (x1 - x0 < 4)
+			x1 = x0 + 4;
+		for (int side = 0; side < 2; side++) {
+			int ln = side ? x->b : x->a;
+			if (ln < 0 || (side && x->b == x->a))
+				continue;
+			int y = h->lane_y[ln] + 24 + h->sa_rows[ln] * SA_ROW + 2;
+			fprintf(h->f, "<g class=\"ike\"><rect class=\"%s%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"13\" rx=\"2\">",
+				x->exch == REP_EXCH_QUICK ? "qm" : "mm", done ? "" : " inc", x0, y, x1 - x0);
+			hv_title(h, t);
+			fputs("</rect>", h->f);
+			double lx = hv_place(&lr->end[ln], x1 + 2, hv_textw(lab));
+			fprintf(h->f, "<text class=\"ikel%s\" x=\"%.1f\" y=\"%d\">%s<title>", done ? "" : " incl",
+				lx, y + 10, lab);
+			hv_e(h, t);
+			fputs("</title></text></g>\n", h->f);
+		}
+	}
+	/* per-message ticks on the sender's lane */
+	for (size_t i = 0; i < c->n; i++) {
+		const struct ev *e = c->ev[i];
+		if (e->type != EV_IKE)
+			continue;
+		int ln = hv_node(h, e->node);
+		if (ln < 0)
+			continue;
+		int y = h->lane_y[ln] + 24 + h->sa_rows[ln] * SA_ROW + 2;
+		double x = hv_x(h, e->t_ns);
+		char t[400];
+		snprintf(t, sizeof(t), "+%.3f s %s \u2192 %s: %s", rep_rel(c, e->t_ns), e->node, e->peer, e->text);
+		if (e->exch == REP_EXCH_MAIN || e->exch == REP_EXCH_QUICK || e->exch == REP_EXCH_AGGRESSIVE) {
+			fprintf(h->f, "<line class=\"msg\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\">", x, y - 1, x, y + 14);
+		} else {   /* informational we could not decrypt, or anything else */
+			fprintf(h->f, "<path class=\"info\" d=\"M%.1f %dl4 5l-4 5l-4 -5z\">", x, y + 1);
+		}
+		hv_title(h, t);
+		fputs(e->exch == REP_EXCH_MAIN || e->exch == REP_EXCH_QUICK || e->exch == REP_EXCH_AGGRESSIVE ?
+		      "</line>\n" : "</path>\n", h->f);
+	}
+}
+
+/* Delete payloads, other notifies and non-HA states: markers with a short label. */
+static void hv_marks_draw(const struct hv *h, struct labrow *lr)
+{
+	const struct rep_ctx *c = h->c;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct ev *e = c->ev[i];
+		int ln = hv_node(h, e->node);
+		if (ln < 0)
+			continue;
+		int y = h->lane_y[ln] + 24 + h->sa_rows[ln] * SA_ROW + 2;
+		double x = hv_x(h, e->t_ns);
+		char t[400], lab[40];
+		snprintf(t, sizeof(t), "+%.3f s %s%s%s: %s", rep_rel(c, e->t_ns), e->node,
+			 e->peer[0] ? " \u2192 " : "", e->peer, e->text[0] ? e->text : e->state);
+		if (e->type == EV_IKE_DELETE) {
+			if (e->spi)
+				snprintf(lab, sizeof(lab), "DEL 0x%08" PRIx32, e->spi);
+			else
+				snprintf(lab, sizeof(lab), "DEL");
+			fprintf(h->f, "<g class=\"del\"><path d=\"M%.1f %dl8 8m0 -8l-8 8\"/>", x - 4, y + 2);
+		} else if (e->type == EV_IKE_NOTIFY) {
+			snprintf(lab, sizeof(lab), "%.14s", e->text[0] ? e->text : "notify");
+			fprintf(h->f, "<g class=\"ntf\"><path d=\"M%.1f %dl5 6l-5 6l-5 -6z\"/>", x, y);
+		} else if (e->type == EV_STATE && rep_ha_state(e->state) == HA_NONE &&
+			   rep_ha_state(e->text) == HA_NONE) {
+			snprintf(lab, sizeof(lab), "%.16s", e->state[0] ? e->state : e->text);
+			fprintf(h->f, "<g class=\"stm\"><path d=\"M%.1f %dl5 -8h-10z\"/>", x, y + 12);
+		} else {
+			continue;
+		}
+		double lx = hv_place(&lr->end[ln], x + 6, hv_textw(lab));
+		fprintf(h->f, "<text x=\"%.1f\" y=\"%d\">", lx, y + 10);
+		hv_e(h, lab);
+		fputs("</text>", h->f);
+		hv_title(h, t);
+		fputs("</g>\n", h->f);
+	}
+}
+
+static void hv_dpd_log_draw(const struct hv *h)
+{
+	const struct rep_ctx *c = h->c;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct ev *e = c->ev[i];
+		if (e->type != EV_DPD && e->type != EV_LOG)
+			continue;
+		int ln = hv_node(h, e->node);
+		if (ln < 0)
+			continue;
+		int y = h->lane_y[ln] + h->lane_h[ln] - 18;
+		double x = hv_x(h, e->t_ns);
+		char t[400];
+		snprintf(t, sizeof(t), "+%.3f s %s%s%s: %s", rep_rel(c, e->t_ns), e->node,
+			 e->peer[0] ? " \u2192 " : "", e->peer, e->text);
+		if (e->type == EV_LOG) {
+			fprintf(h->f, "<circle class=\"log%s\" cx=\"%.1f\" cy=\"%d\" r=\"2.8\">",
+				rep_interesting_log(e->text) ? " hot" : "", x, y + 14);
+			hv_title(h, t);
+			fputs("</circle>\n", h->f);
+			continue;
+		}
+		int kind = rep_dpd_kind(e);
+		int answered = 0;
+		if (kind == 1) {
+			for (size_t k = i + 1; k < c->n && !answered; k++) {
+				const struct ev *a = c->ev[k];
+				answered = a->type == EV_DPD && rep_dpd_kind(a) == 2 && a->seq == e->seq;
+			}
+		}
+		if (kind == 2)
+			fprintf(h->f, "<line class=\"ack\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\">", x, y + 1, x, y + 9);
+		else if (answered)
+			fprintf(h->f, "<line class=\"rut\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\">", x, y - 1, x, y + 9);
+		else
+			fprintf(h->f, "<line class=\"rutx\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\">", x, y - 3, x, y + 9);
+		if (kind == 1 && !answered) {
+			size_t l = strlen(t);
+			snprintf(t + l, sizeof(t) - l, " \u2014 unanswered");
+		}
+		hv_title(h, t);
+		fputs("</line>", h->f);
+		if (kind == 1 && !answered)
+			fprintf(h->f, "<circle class=\"rutxc\" cx=\"%.1f\" cy=\"%d\" r=\"2.5\"/>", x, y - 4);
+		fputc('\n', h->f);
+	}
+}
+
+/* ---- actions, ping, expectations ---- */
+
+static void hv_actions(const struct hv *h, int y)
+{
+	const struct rep_ctx *c = h->c;
+	double end[2] = { -1e9, -1e9 };
+	for (size_t i = 0; i < c->n; i++) {
+		const struct ev *e = c->ev[i];
+		if (e->type != EV_ACTION)
+			continue;
+		double x = hv_x(h, e->t_ns);
+		const char *lab = e->label[0] ? e->label : e->text;
+		char t[400];
+		snprintf(t, sizeof(t), "+%.3f s %s%s%s", rep_rel(c, e->t_ns), lab,
+			 e->text[0] && strcmp(e->text, lab) ? ": " : "", e->text[0] && strcmp(e->text, lab) ? e->text : "");
+		fprintf(h->f, "<g class=\"act\"><line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>",
+			x, y + 4, x, h->plot_bot);
+		int r = end[0] < x - 2 ? 0 : end[1] < x - 2 ? 1 : (end[0] < end[1] ? 0 : 1);
+		double w = hv_textw(lab) * 1.1 + 8;
+		end[r] = x + w;
+		fprintf(h->f, "<text x=\"%.1f\" y=\"%d\">", x + 4, y + 16 + r * 15);
+		hv_e(h, lab);
+		fputs("</text>", h->f);
+		hv_title(h, t);
+		fputs("</g>\n", h->f);
+	}
+}
+
+static void hv_ping(const struct hv *h, const struct rep_probe *p, int y)
+{
+	const struct rep_ctx *c = h->c;
+	double pxs = p->interval_s > 0 ? p->interval_s / h->dur * PLOT_W : 4;
+	double w = pxs * 0.7;
+	if (w < 1.2)
+		w = 1.2;
+	if (w > 6)
+		w = 6;
+	for (size_t j = 0; j < p->nruns; j++) {
+		const struct rep_prun *r = &p->runs[j];
+		if (!r->lost)
+			continue;
+		double x0 = hv_x(h, r->t_first) - w / 2, x1 = hv_x(h, r->t_end) - w / 2;
+		double d = (double)(r->t_end - r->t_first) / 1e9;
+		fprintf(h->f, "<rect class=\"outall\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\"/>"
+			"<rect class=\"outage\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\"/>",
+			x0, h->plot_top, x1 - x0, y - h->plot_top, x0, y + 2, x1 - x0, PING_H - 4);
+		char lab[120];
+		if (r->count > 1)
+			snprintf(lab, sizeof(lab), "outage %.1f s \u00b7 seq %" PRIu32 "\u2013%" PRIu32 " (%zu lost)",
+				 d, r->seq_lo, r->seq_hi, r->count);
+		else
+			snprintf(lab, sizeof(lab), "outage %.1f s \u00b7 seq %" PRIu32 " (1 lost)", d, r->seq_lo);
+		double tw = hv_textw(lab) * 1.1, cx = (x0 + x1) / 2;
+		if (cx - tw / 2 < LEFT)
+			cx = LEFT + tw / 2;
+		if (cx + tw / 2 > LEFT + PLOT_W)
+			cx = LEFT + PLOT_W - tw / 2;
+		fprintf(h->f, "<text class=\"outl\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
+			cx, y + 42, lab);
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		const struct ev *e = c->ev[i];
+		if (e->type != EV_PING || strcmp(e->label, p->label))
+			continue;
+		double x = hv_x(h, e->t_ns);
+		char t[120];
+		if (e->value >= 0)
+			snprintf(t, sizeof(t), "+%.3f s ping %s seq %" PRIu32 ": %.1f ms", rep_rel(c, e->t_ns),
+				 p->label, e->seq, e->value / 1000.0);
+		else
+			snprintf(t, sizeof(t), "+%.3f s ping %s seq %" PRIu32 ": lost", rep_rel(c, e->t_ns),
+				 p->label, e->seq);
+		fprintf(h->f, "<rect class=\"%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"16\">",
+			e->value >= 0 ? "pok" : "plost", x - w / 2, y + 12, w);
+		hv_title(h, t);
+		fputs("</rect>", h->f);
+	}
+	fputc('\n', h->f);
+}
+
+static const char *hv_status_class(enum exp_status s)
+{
+	return s == EXP_PASS ? "pass" : s == EXP_FAIL ? "fail" : s == EXP_SKIP ? "skip" : "error";
+}
+
+static void hv_exps(const struct hv *h, int y)
+{
+	const struct run_report *r = h->c->r;
+	int row = 0;
+	for (int i = 0; i < r->nexps; i++) {
+		const struct exp_result *x = &r->exps[i];
+		if (!x->has_window && !x->has_measured)
+			continue;
+		int yy = y + row * EXP_ROW + 4, ym = yy + 8;
+		row++;
+		const char *cls = hv_status_class(x->status);
+		char t[1200];
+		snprintf(t, sizeof(t), "%s: %s \u2014 measured %s, window %s%s%s", exp_status_name(x->status),
+			 x->name, x->measured, x->window, x->detail[0] ? " \u2014 " : "", x->detail);
+		fprintf(h->f, "<g class=\"exp %s\">", cls);
+		hv_title(h, t);
+		double lo = 0, hi = 0;
+		if (x->has_window) {
+			lo = hv_xs(h, x->win_lo_s);
+			hi = hv_xs(h, x->win_hi_s);
+			if (hi - lo < 2)
+				hi = lo + 2;
+			fprintf(h->f, "<rect class=\"winf\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"16\"/>"
+				"<path class=\"win\" d=\"M%.1f %dh-4v16h4M%.1f %dh4v16h-4M%.1f %dH%.1f\"/>",
+				lo, yy, hi - lo, lo + 4, yy, hi - 4, yy, lo, ym, hi);
+			if (x->has_anchor) {
+				double ax = hv_xs(h, x->anchor_s);
+				fprintf(h->f, "<path class=\"anch\" d=\"M%.1f %dH%.1f\"/><circle class=\"anchc\" cx=\"%.1f\" cy=\"%d\" r=\"3\"/>",
+					ax, ym, lo, ax, ym);
+				if (ax < lo)
+					lo = ax;
+			}
+		}
+		double mx = 0;
+		if (x->has_measured) {
+			mx = hv_xs(h, x->measured_s);
+			fprintf(h->f, "<path class=\"meas\" d=\"M%.1f %dl6 7l-6 7l-6 -7z\"/>", mx, yy + 1);
+			if (!x->has_window)
+				lo = hi = mx;
+			if (mx > hi)
+				hi = mx;
+			if (mx < lo)
+				lo = mx;
+		}
+		char st[8];
+		snprintf(st, sizeof(st), "%s", exp_status_name(x->status));
+		for (char *p = st; *p; p++)
+			*p = (char)(*p - 'a' + 'A');
+		char lab[200];
+		snprintf(lab, sizeof(lab), "%s  %.90s", st, x->name);
+		double tw = hv_textw(lab);
+		if (hi + 10 + tw <= LEFT + PLOT_W)
+			fprintf(h->f, "<text x=\"%.1f\" y=\"%d\">", hi + 10, yy + 12);
+		else
+			fprintf(h->f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"end\">", lo - 10, yy + 12);
+		hv_e(h, lab);
+		fputs("</text></g>\n", h->f);
+	}
+}
+
+/* ---- legend ---- */
+
+static void hv_legend(FILE *f)
+{
+	fputs("<svg class=\"legend\" width=\"1400\" height=\"30\" viewBox=\"0 0 1400 30\" xmlns=\"http://www.w3.org/2000/svg\">\n"
+	      "<g transform=\"translate(10,8)\">"
+	      "<rect width=\"22\" height=\"12\" fill=\"" COL_MASTER "\"/><text x=\"27\" y=\"10\">MASTER</text>"
+	      "<rect x=\"85\" width=\"22\" height=\"12\" fill=\"" COL_BACKUP "\"/><text x=\"112\" y=\"10\">BACKUP</text>"
+	      "<rect x=\"170\" width=\"22\" height=\"12\" fill=\"" COL_FAULT "\"/><text x=\"197\" y=\"10\">FAULT</text>"
+	      "<rect x=\"250\" width=\"40\" height=\"12\" rx=\"3\" fill=\"#1f77b4\"/><text x=\"296\" y=\"10\">SA: ESP sent on an SPI (first\u2026last packet)</text>"
+	      "<rect class=\"mm\" x=\"540\" width=\"18\" height=\"12\" rx=\"2\"/><text x=\"562\" y=\"10\">Main Mode</text>"
+	      "<rect class=\"qm\" x=\"630\" width=\"18\" height=\"12\" rx=\"2\"/><text x=\"652\" y=\"10\">Quick Mode</text>"
+	      "<line class=\"rut\" x1=\"735\" y1=\"0\" x2=\"735\" y2=\"12\"/><text x=\"741\" y=\"10\">R-U-THERE</text>"
+	      "<line class=\"ack\" x1=\"815\" y1=\"3\" x2=\"815\" y2=\"12\"/><text x=\"821\" y=\"10\">ACK</text>"
+	      "<line class=\"rutx\" x1=\"858\" y1=\"0\" x2=\"858\" y2=\"12\"/><circle class=\"rutxc\" cx=\"858\" cy=\"-1\" r=\"2.5\"/><text x=\"864\" y=\"10\">unanswered</text>"
+	      "<circle class=\"log\" cx=\"945\" cy=\"6\" r=\"3\"/><circle class=\"log hot\" cx=\"955\" cy=\"6\" r=\"3\"/><text x=\"962\" y=\"10\">log line (notable)</text>"
+	      "<rect class=\"pok\" x=\"1080\" width=\"4\" height=\"12\"/><rect class=\"plost\" x=\"1087\" width=\"4\" height=\"12\"/><text x=\"1096\" y=\"10\">ping ok / lost</text>"
+	      "<path class=\"win\" d=\"M1195 0h-4v12h4M1225 0h4v12h-4M1191 6H1229\"/><path class=\"meas\" d=\"M1210 0l5 6l-5 6l-5 -6z\"/><text x=\"1236\" y=\"10\">window / measured</text>"
+	      "</g></svg>\n", f);
+}
+
+/* ---- page ---- */
+
+static const char *hv_css =
+	"body{font:14px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:16px 20px;color:#1d2329;background:#fff}\n"
+	"h1{font-size:22px;margin:0 0 2px}h2{font-size:17px;margin:22px 0 6px}\n"
+	".meta{color:#56606b;margin-bottom:8px}.badge{display:inline-block;padding:1px 8px;border-radius:4px;color:#fff;font-weight:600;margin-left:8px;font-size:13px}\n"
+	".pass{--c:#2e9e4f}.fail{--c:#d62728}.skip,.error{--c:#c08a00}.badge{background:var(--c)}\n"
+	"svg text{font:11px sans-serif;fill:#1d2329}\n"
+	".grid{stroke:#eceff2}.tick{stroke:#8a939c}.axis{fill:#56606b}\n"
+	".lane0{fill:#fbfcfd}.lane1{fill:#f3f5f8}.lanel{font:bold 13px sans-serif}.lanes{fill:#8a939c;font-size:9px}\n"
+	".sep{stroke:#d9dde2}\n"
+	".bandt{fill:#fff;font-weight:600;font-size:10px}.bandt.dark{fill:#333}\n"
+	".sal{fill:#fff;font-size:10px;font-family:monospace}.salo{font-size:10px;font-family:monospace}\n"
+	".pchg{stroke:#fff;stroke-width:2}\n"
+	".mm{fill:#cfe3ff;stroke:#4a78c2}.qm{fill:#e6d8f7;stroke:#7d4fbf}.inc{fill:#ffe2b8;stroke:" COL_WARN ";stroke-dasharray:3 2}\n"
+	".ikel{font-weight:600;font-size:10px}.incl{fill:" COL_WARN "}\n"
+	".msg{stroke:#30465e;stroke-width:1}.info{fill:#9aa3ad}\n"
+	".del path{stroke:" COL_LOST ";stroke-width:2.2}.del text{fill:" COL_LOST ";font-weight:600;font-size:10px}\n"
+	".ntf path{fill:" COL_WARN "}.ntf text{fill:#8a5a00;font-size:10px}.stm path{fill:#333}.stm text{font-size:10px}\n"
+	".rut{stroke:" COL_RUT ";stroke-width:2}.ack{stroke:" COL_ACK ";stroke-width:2}\n"
+	".rutx{stroke:" COL_LOST ";stroke-width:2.5}.rutxc{fill:#fff;stroke:" COL_LOST ";stroke-width:1.5}\n"
+	".log{fill:#7d8792;opacity:.35}.log.hot{fill:" COL_WARN ";opacity:.9}\n"
+	".act line{stroke:#333;stroke-width:1.2;stroke-dasharray:5 3}.act text{font-weight:bold;font-size:12px}\n"
+	".pok{fill:" COL_OK "}.plost{fill:" COL_LOST "}\n"
+	".outage{fill:" COL_LOST ";opacity:.13}.outall{fill:" COL_LOST ";opacity:.05}.outl{fill:#b01c1c;font-weight:bold;font-size:12px}\n"
+	".exp.pass{--c:#2e9e4f}.exp.fail{--c:#d62728}.exp.skip,.exp.error{--c:#c08a00}\n"
+	".win{stroke:var(--c);stroke-width:2;fill:none}.winf{fill:var(--c);opacity:.12}\n"
+	".anch{stroke:var(--c);stroke-dasharray:2 3;stroke-width:1.5}.anchc{fill:#fff;stroke:var(--c);stroke-width:1.5}\n"
+	".meas{fill:var(--c);stroke:#222;stroke-width:1}.exp text{fill:var(--c);font-weight:600}\n"
+	"g.sa:hover rect,g.ike:hover rect{stroke:#000;stroke-width:1.5}\n"
+	".verdict{font-size:44px;font-weight:800;letter-spacing:2px;color:var(--c);margin:18px 0 0}\n"
+	".why{font-size:16px;color:#444}\n"
+	"table{border-collapse:collapse;margin:4px 0}td,th{border:1px solid #d9dde2;padding:3px 8px;text-align:left;vertical-align:top}\n"
+	"th{background:#f3f5f8}td.st{color:#fff;font-weight:700;background:var(--c);text-align:center}\n"
+	"table.events td{font:12px monospace;padding:1px 6px;border:none;border-bottom:1px solid #eef0f2}\n"
+	"pre{background:#f6f8fa;padding:8px;border-radius:4px}\n"
+	"details summary{cursor:pointer;font-weight:600;margin:18px 0 6px}\n";
+
+int report_write_html(const struct run_report *r, const char *path)
+{
+	struct rep_ctx c;
+	if (rep_ctx_init(&c, r) < 0)
+		return -1;
+	char tmp[1024];
+	FILE *f = rep_open_tmp(path, tmp, sizeof(tmp));
+	if (!f) {
+		rep_ctx_free(&c);
+		return -1;
+	}
+	struct hv hh, *h = &hh;
+	memset(h, 0, sizeof(*h));
+	h->c = &c;
+	h->f = f;
+	h->dur = rep_duration(&c) > 0.001 ? rep_duration(&c) : 0.001;
+	for (int i = 0; i < r->nnodes && i < MAX_NODES; i++)
+		snprintf(h->nodes[h->nnodes++], 32, "%s", r->nodes[i]);
+	if (!h->nnodes)   /* no lane order given: nodes in order of first appearance */
+		for (size_t i = 0; i < c.n && h->nnodes < MAX_NODES; i++) {
+			const struct ev *e = c.ev[i];
+			if (e->node[0] && e->type != EV_ACTION && e->type != EV_PING && hv_node(h, e->node) < 0)
+				snprintf(h->nodes[h->nnodes++], 32, "%s", e->node);
+		}
+
+	struct rep_spi *spis;
+	size_t nspi = rep_spis(&c, 0, &spis);
+	struct rep_spi *spis_peer;
+	size_t nspp = rep_spis(&c, 1, &spis_peer);
+	h->spis = calloc(nspi + 1, sizeof(*h->spis));
+	for (size_t i = 0; h->spis && i < nspi; i++) {
+		size_t k;
+		for (k = 0; k < h->nspis && h->spis[k] != spis[i].spi; k++)
+			;
+		if (k == h->nspis)
+			h->spis[h->nspis++] = spis[i].spi;
+	}
+	/* first receiver of each bar for its label */
+	for (size_t i = 0; i < nspi; i++)
+		for (size_t k = 0; k < nspp; k++)
+			if (spis_peer[k].spi == spis[i].spi && !strcmp(spis_peer[k].node, spis[i].node)) {
+				snprintf(spis[i].peer, sizeof(spis[i].peer), "%s", spis_peer[k].peer);
+				break;
+			}
+	free(spis_peer);
+	struct sabar *bars = calloc(nspi + 1, sizeof(*bars));
+	size_t *nbars = calloc(MAX_NODES, sizeof(*nbars));
+	struct sabar **lane_bars = calloc(MAX_NODES, sizeof(*lane_bars));
+	struct rep_probe *probes;
+	size_t nprobe = rep_probes(&c, &probes);
+	int nexprow = 0;
+	for (int i = 0; i < r->nexps; i++)
+		nexprow += r->exps[i].has_window || r->exps[i].has_measured;
+
+	/* vertical layout */
+	int y = AXIS_H;
+	int act_y = y;
+	y += ACT_H;
+	h->plot_top = act_y;
+	size_t used = 0;
+	for (int i = 0; i < h->nnodes && bars && nbars && lane_bars; i++) {
+		lane_bars[i] = bars + used;
+		h->sa_rows[i] = hv_sa_layout(h, spis, nspi, h->nodes[i], lane_bars[i], &nbars[i]);
+		used += nbars[i];
+		h->lane_y[i] = y;
+		h->lane_h[i] = 24 + h->sa_rows[i] * SA_ROW + 2 + 16 + 20;
+		y += h->lane_h[i];
+	}
+	int ping_y = y;
+	y += (int)nprobe * PING_H;
+	int exp_y = y;
+	y += nexprow ? nexprow * EXP_ROW + 8 : 0;
+	h->plot_bot = y;
+	int height = y + AXIS_H + 4;
+
+	char iso[40];
+	rep_iso8601(c.t0, iso, sizeof(iso));
+	const char *vn = report_verdict_name(r->verdict);
+	char VN[8];
+	snprintf(VN, sizeof(VN), "%s", vn);
+	for (char *p = VN; *p; p++)
+		*p = (char)(*p - 'a' + 'A');
+
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>", f);
+	hv_e(h, r->testcase);
+	fprintf(f, " \u2014 %s</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>", VN, hv_css);
+	hv_e(h, r->testcase);
+	fprintf(f, "<span class=\"badge %s\">%s</span></h1>\n<div class=\"meta\">run ", vn, VN);
+	hv_e(h, r->run_id);
+	fprintf(f, " \u00b7 start %s \u00b7 duration %.3f s \u00b7 time scale %g \u00b7 %zu events</div>\n",
+		iso, rep_duration(&c), r->time_scale, c.n);
+
+	fprintf(f, "<svg class=\"timeline\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+		"xmlns=\"http://www.w3.org/2000/svg\" role=\"img\">\n", SVG_W, height, SVG_W, height);
+	/* lane backgrounds and labels */
+	fprintf(f, "<rect class=\"lane1\" x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\"/>"
+		"<text class=\"lanel\" x=\"8\" y=\"%d\">actions</text>\n", act_y, SVG_W, ACT_H, act_y + 18);
+	for (int i = 0; i < h->nnodes; i++) {
+		int ly = h->lane_y[i];
+		fprintf(f, "<g class=\"lane\" data-node=\"");
+		hv_e(h, h->nodes[i]);
+		fprintf(f, "\"><rect class=\"lane%d\" x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\"/>"
+			"<line class=\"sep\" x1=\"0\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
+			"<text class=\"lanel\" x=\"8\" y=\"%d\">", i % 2, ly, SVG_W, h->lane_h[i], ly, SVG_W, ly, ly + 20);
+		hv_e(h, h->nodes[i]);
+		int yi = ly + 24 + h->sa_rows[i] * SA_ROW + 2;
+		fprintf(f, "</text><text class=\"lanes\" x=\"%d\" y=\"%d\" text-anchor=\"end\">state</text>"
+			"<text class=\"lanes\" x=\"%d\" y=\"%d\" text-anchor=\"end\">SA (SPI)</text>"
+			"<text class=\"lanes\" x=\"%d\" y=\"%d\" text-anchor=\"end\">IKE</text>"
+			"<text class=\"lanes\" x=\"%d\" y=\"%d\" text-anchor=\"end\">DPD \u00b7 log</text></g>\n",
+			LEFT - 6, ly + 15, LEFT - 6, ly + 34, LEFT - 6, yi + 10, LEFT - 6, ly + h->lane_h[i] - 6);
+	}
+	for (size_t i = 0; i < nprobe; i++) {
+		int py = ping_y + (int)i * PING_H;
+		fprintf(f, "<rect class=\"lane%d\" x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\"/>"
+			"<line class=\"sep\" x1=\"0\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
+			"<text class=\"lanel\" x=\"8\" y=\"%d\">ping ", (h->nnodes + (int)i) % 2, py, SVG_W,
+			PING_H, py, SVG_W, py, py + 20);
+		hv_e(h, probes[i].label);
+		fprintf(f, "</text><text class=\"lanes\" x=\"8\" y=\"%d\">", py + 34);
+		hv_e(h, probes[i].node);
+		if (probes[i].peer[0]) {
+			fputs(" \u2192 ", f);
+			hv_e(h, probes[i].peer);
+		}
+		fputs("</text>\n", f);
+	}
+	if (nexprow)
+		fprintf(f, "<rect class=\"lane%d\" x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\"/>"
+			"<line class=\"sep\" x1=\"0\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
+			"<text class=\"lanel\" x=\"8\" y=\"%d\">expectations</text>\n",
+			(h->nnodes + (int)nprobe) % 2, exp_y, SVG_W, h->plot_bot - exp_y, exp_y, SVG_W, exp_y, exp_y + 18);
+	hv_axis(h, 0, 1);
+	hv_axis(h, h->plot_bot, 0);
+
+	/* contents */
+	for (size_t i = 0; i < nprobe; i++)
+		hv_ping(h, &probes[i], ping_y + (int)i * PING_H);
+	for (int i = 0; i < h->nnodes; i++) {
+		struct band b[256];
+		size_t nb = hv_bands(h, h->nodes[i], b, 256);
+		hv_band_draw(h, h->lane_y[i] + 4, b, nb, h->nodes[i]);
+		if (lane_bars && nbars)
+			hv_sa_draw(h, h->lane_y[i] + 24, lane_bars[i], nbars[i]);
+	}
+	struct labrow lr;
+	for (int i = 0; i < MAX_NODES; i++)
+		lr.end[i] = -1e9;
+	struct ikecl *cl;
+	size_t ncl = hv_ike_clusters(h, &cl);
+	hv_ike_draw(h, cl, ncl, &lr);
+	free(cl);
+	hv_marks_draw(h, &lr);
+	hv_dpd_log_draw(h);
+	hv_exps(h, exp_y);
+	hv_actions(h, act_y);
+	fputs("</svg>\n", f);
+	hv_legend(f);
+
+	/* below the picture */
+	fprintf(f, "<div class=\"verdict %s\">%s</div>\n", vn, VN);
+	if (r->verdict == 3 && r->skip_reason[0]) {
+		fputs("<div class=\"why\">skipped: ", f);
+		hv_e(h, r->skip_reason);
+		fputs("</div>\n", f);
+	}
+	if (r->error[0]) {
+		fputs("<div class=\"why\">error: ", f);
+		hv_e(h, r->error);
+		fputs("</div>\n", f);
+	}
+	fprintf(f, "<h2>Expectations (%d)</h2>\n<table class=\"exps\">\n<tr><th>status</th><th>expectation</th>"
+		"<th>measured</th><th>window</th><th>detail</th><th>where</th></tr>\n", r->nexps);
+	for (int i = 0; i < r->nexps; i++) {
+		const struct exp_result *x = &r->exps[i];
+		fprintf(f, "<tr class=\"%s\"><td class=\"st\">%s</td><td>", hv_status_class(x->status),
+			exp_status_name(x->status));
+		hv_e(h, x->name);
+		fputs("</td><td>", f);
+		hv_e(h, x->measured);
+		fputs("</td><td>", f);
+		hv_e(h, x->window);
+		fputs("</td><td>", f);
+		hv_e(h, x->detail);
+		fputs("</td><td>", f);
+		hv_e(h, x->file);
+		fprintf(f, ":%d</td></tr>\n", x->line);
+	}
+	fputs("</table>\n", f);
+	if (r->nping || nprobe) {
+		fputs("<h2>Ping</h2>\n", f);
+		if (r->nping) {
+			fputs("<pre>", f);
+			for (int i = 0; i < r->nping && i < 8; i++) {
+				hv_e(h, r->ping_summary[i]);
+				fputc('\n', f);
+			}
+			fputs("</pre>\n", f);
+		}
+		if (nprobe) {
+			fputs("<table><tr><th>probe</th><th>from \u2192 to</th><th>sent</th><th>received</th>"
+			      "<th>longest outage</th><th>rtt min/avg/max</th></tr>\n", f);
+			for (size_t i = 0; i < nprobe; i++) {
+				fputs("<tr><td>", f);
+				hv_e(h, probes[i].label);
+				fputs("</td><td>", f);
+				hv_e(h, probes[i].node);
+				fputs(" \u2192 ", f);
+				hv_e(h, probes[i].peer);
+				fprintf(f, "</td><td>%u</td><td>%u</td><td>%.3f s</td><td>%.1f / %.1f / %.1f ms</td></tr>\n",
+					probes[i].sent, probes[i].ok, probes[i].longest_outage_s, probes[i].rtt_min_ms,
+					probes[i].rtt_avg_ms, probes[i].rtt_max_ms);
+			}
+			fputs("</table>\n", f);
+		}
+	}
+	if (r->leak[0]) {
+		fputs("<h2>Root-namespace leak guard</h2>\n<p>", f);
+		hv_e(h, r->leak);
+		fputs("</p>\n", f);
+	}
+	if (r->nfiles) {
+		fputs("<h2>Files</h2>\n<ul>\n", f);
+		for (int i = 0; i < r->nfiles && i < 32; i++) {
+			const char *p = r->files[i];
+			/* relative links only: "a:b" would be read as a URL scheme */
+			const char *colon = strchr(p, ':'), *slash = strchr(p, '/');
+			fputs("<li><a href=\"", f);
+			if (colon && (!slash || colon < slash))
+				fputs("./", f);
+			hv_e(h, p);
+			fputs("\">", f);
+			hv_e(h, p);
+			fputs("</a></li>\n", f);
+		}
+		fputs("</ul>\n", f);
+	}
+	size_t cap = c.n < REPORT_MAX_EVENTS ? c.n : REPORT_MAX_EVENTS;
+	fprintf(f, "<details><summary>All events (%zu%s)</summary>\n<table class=\"events\">\n", c.n,
+		cap < c.n ? ", first 20000 shown" : "");
+	for (size_t i = 0; i < cap; i++) {
+		const struct ev *e = c.ev[i];
+		char text[256];
+		rep_ev_text(e, text, sizeof(text));
+		fprintf(f, "<tr><td>+%.3f</td><td>%s</td><td>", rep_rel(&c, e->t_ns), ev_type_name(e->type));
+		hv_e(h, e->node);
+		fputs(e->peer[0] ? " \u2192 " : "", f);
+		hv_e(h, e->peer);
+		fputs("</td><td>", f);
+		hv_e(h, text);
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</table>\n</details>\n</body>\n</html>\n", f);
+
+	rep_probes_free(probes, nprobe);
+	free(spis);
+	free(bars);
+	free(nbars);
+	free(lane_bars);
+	free(h->spis);
+	rep_ctx_free(&c);
+	return rep_close_tmp(f, tmp, path, 1);
+}
