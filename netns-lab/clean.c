@@ -63,7 +63,7 @@ static int run_namespaces(const char *runid, char names[][LAB_NAME_MAX + 32], in
 	while ((de = readdir(d)) && n < max) {
 		if (lab_ns_runid(de->d_name, id) && strcmp(id, runid) == 0 &&
 		    strlen(de->d_name) < LAB_NAME_MAX + 32)
-			snprintf(names[n++], LAB_NAME_MAX + 32, "%s", de->d_name);
+			memcpy(names[n++], de->d_name, strlen(de->d_name) + 1);
 	}
 	closedir(d);
 	return n;
@@ -71,7 +71,7 @@ static int run_namespaces(const char *runid, char names[][LAB_NAME_MAX + 32], in
 
 static int ns_inode_of_pid(const char *pid, unsigned long long *ino)
 {
-	char path[64], link[64];
+	char path[300], link[64];
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%s/ns/net", pid);

@@ -48,9 +48,20 @@ int lab_if_set_up(struct lab_run *r, const char *node, const char *ifname, int u
 {
 	int ni, ii;
 
+	struct lab_nl nl = { 0 };
+	int rc;
+
 	if (lab_resolve_if(r, node, ifname, &ni, &ii, err, errlen) < 0)
 		return -1;
-	return set_link(r->node_fd[ni], LAB_IFINDEX_BASE + ii, up, err, errlen);
+	if (lab_nl_open(&nl, NETLINK_ROUTE, r->node_fd[ni], err, errlen) < 0)
+		return -1;
+	rc = lab_nl_link_set_up(&nl, LAB_IFINDEX_BASE + ii, up, err, errlen);
+	/* The kernel flushes routes through an interface that goes down; IOS re-installs
+	 * its static routes when the interface comes back, so do we. */
+	if (rc == 0 && up)
+		rc = lab_node_routes(r->topo, ni, &nl, 1, err, errlen);
+	lab_nl_close(&nl);
+	return rc;
 }
 
 int lab_cable(struct lab_run *r, const char *node, const char *ifname, int plugged, char *err, size_t errlen)

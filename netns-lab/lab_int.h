@@ -84,6 +84,9 @@ unsigned long long lab_proc_start(pid_t pid);
 bool lab_ns_runid(const char *ns, char runid[16]);
 bool lab_runid_valid(const char *runid);
 
+/* --- run.c --- */
+int lab_node_routes(const struct lab_topo *t, int ni, struct lab_nl *nl, int again, char *err, size_t errlen);
+
 /* --- fault.c --- */
 /* Resolve node + interface names; fills node/if indexes. */
 int lab_resolve_if(const struct lab_run *r, const char *node, const char *ifname, int *ni, int *ii, char *err,

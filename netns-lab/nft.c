@@ -25,6 +25,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -317,7 +318,7 @@ int lab_drop_add(struct lab_run *r, const struct lab_drop *d, uint64_t *handle, 
 	struct batch bt = { 0 };
 	struct reply rp = { 0 };
 	struct nftnl_udata_buf *ud = NULL;
-	char comment[128], what[96];
+	char comment[128], what[200];
 	uint32_t tag;
 
 	if (!r->topo || !r->up)

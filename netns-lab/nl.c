@@ -153,7 +153,9 @@ int lab_nl_talk(struct lab_nl *nl, struct nlmsghdr *nlh, const char *what, char 
 		if (rc < 0) {
 			int e = errno ? errno : EPROTO;
 
-			return lab_errf(err, errlen, "%s: %s%s%s", what, strerror(e), kmsg[0] ? " — " : "", kmsg);
+			lab_errf(err, errlen, "%s: %s%s%s", what, strerror(e), kmsg[0] ? " — " : "", kmsg);
+			errno = e;      /* callers test EEXIST */
+			return -1;
 		}
 	}
 }

@@ -58,14 +58,15 @@ static int make_ns(const char *name, int segment, int *fd, struct lab_nl *nl, ch
 	return lab_nl_link_set_up(nl, 1, 1, err, errlen);   /* lo */
 }
 
-static void prefix_err(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
+/* err = "<what> <name>: <err>" */
+static void prefix_err(char *err, size_t errlen, const char *what, const char *name)
 {
 	char tmp[LAB_ERR_MAX];
 
 	if (!err || !errlen)
 		return;
 	snprintf(tmp, sizeof(tmp), "%s", err);
-	snprintf(err, errlen, fmt, a, b, tmp);
+	snprintf(err, errlen, "%s %s: %s", what, name, tmp);
 }
 
 static int build_links(struct lab_run *r, struct lab_nl *nnl, struct lab_nl *snl, char *err, size_t errlen)
@@ -87,8 +88,11 @@ static int build_links(struct lab_run *r, struct lab_nl *nnl, struct lab_nl *snl
 				.peer_mac = ib->mac, .peer_ns_fd = r->node_fd[b->node], .peer_up = 1,
 			};
 
-			if (lab_nl_link_add(&nnl[a->node], &spec, err, errlen) < 0) {
-				prefix_err(err, errlen, "link %s (%s): %s", l->name, "p2p");
+			/* veth cannot open the peer at creation (no peer pointer yet): up it after. */
+			spec.peer_up = 0;
+			if (lab_nl_link_add(&nnl[a->node], &spec, err, errlen) < 0 ||
+			    lab_nl_link_set_up(&nnl[b->node], spec.peer_index, 1, err, errlen) < 0) {
+				prefix_err(err, errlen, "link", l->name);
 				return -1;
 			}
 			continue;
@@ -106,8 +110,10 @@ static int build_links(struct lab_run *r, struct lab_nl *nnl, struct lab_nl *snl
 
 			memcpy(swmac, ifp->mac, 6);
 			swmac[5] = 0x01;    /* bridge side: the node's MAC with last octet 01 */
-			if (lab_nl_link_add(&snl[li], &spec, err, errlen) < 0) {
-				prefix_err(err, errlen, "segment %s port %s: %s", l->name, t->nodes[p->node].name);
+			spec.peer_up = 0;
+			if (lab_nl_link_add(&snl[li], &spec, err, errlen) < 0 ||
+			    lab_nl_link_set_up(&nnl[p->node], spec.peer_index, 1, err, errlen) < 0) {
+				prefix_err(err, errlen, "segment", l->name);
 				return -1;
 			}
 		}
@@ -133,13 +139,13 @@ static int build_node_ifs(struct lab_run *r, struct lab_nl *nnl, char *err, size
 				};
 
 				if (lab_nl_link_add(&nnl[ni], &spec, err, errlen) < 0) {
-					prefix_err(err, errlen, "node %s interface %s: %s", n->name, ifp->ios);
+					prefix_err(err, errlen, n->name, ifp->ios);
 					return -1;
 				}
 			}
 			for (k = 0; k < ifp->naddrs; k++) {
 				if (lab_nl_addr_add(&nnl[ni], LAB_IFINDEX_BASE + ii, &ifp->addrs[k], err, errlen) < 0) {
-					prefix_err(err, errlen, "node %s interface %s: %s", n->name, ifp->ios);
+					prefix_err(err, errlen, n->name, ifp->ios);
 					return -1;
 				}
 			}
@@ -148,60 +154,63 @@ static int build_node_ifs(struct lab_run *r, struct lab_nl *nnl, char *err, size
 	return 0;
 }
 
-static int build_routes(struct lab_run *r, struct lab_nl *nnl, char *err, size_t errlen)
+/* Static routes of one node: dev routes first, then via routes, retried while some
+ * succeed (a gateway may be reachable only through an earlier static route). again=1
+ * (after an interface comes back up) is best effort: routes that exist, or whose
+ * interface or gateway is still down, are skipped silently. */
+int lab_node_routes(const struct lab_topo *t, int ni, struct lab_nl *nl, int again, char *err, size_t errlen)
 {
-	const struct lab_topo *t = r->topo;
-	int ni, k;
+	const struct lab_node *n = &t->nodes[ni];
+	uint8_t done[LAB_MAX_ROUTES] = { 0 };
+	int left = 0, progress = 1, k;
+	char where[LAB_NAME_MAX + 300];
 
-	for (ni = 0; ni < t->nnodes; ni++) {
-		const struct lab_node *n = &t->nodes[ni];
-		uint8_t done[LAB_MAX_ROUTES] = { 0 };
-		int left = 0, progress = 1;
+	for (k = 0; k < n->nroutes; k++) {
+		const struct lab_route *rt = &n->routes[k];
 
+		if (rt->via) {
+			left++;
+			continue;
+		}
+		if (lab_nl_route_add(nl, &rt->dst, 0, LAB_IFINDEX_BASE + lab_find_if(n, rt->dev), err, errlen) < 0 &&
+		    !again) {
+			snprintf(where, sizeof(where), "%s:%d: node", t->path, rt->line);
+			prefix_err(err, errlen, where, n->name);
+			return -1;
+		}
+		done[k] = 1;
+	}
+	while (left && progress) {
+		progress = 0;
 		for (k = 0; k < n->nroutes; k++) {
 			const struct lab_route *rt = &n->routes[k];
 
-			if (rt->via) {
-				left++;
+			if (done[k])
 				continue;
+			if (lab_nl_route_add(nl, &rt->dst, rt->via, 0, err, errlen) == 0 || (again && errno == EEXIST)) {
+				done[k] = 1;
+				left--;
+				progress = 1;
 			}
-			if (lab_nl_route_add(&nnl[ni], &rt->dst, 0, LAB_IFINDEX_BASE + lab_find_if(n, rt->dev), err,
-					     errlen) < 0) {
-				char where[LAB_NAME_MAX + 300];
-
-				snprintf(where, sizeof(where), "%s:%d", t->path, rt->line);
-				prefix_err(err, errlen, "%s: node %s: %s", where, n->name);
-				return -1;
-			}
-			done[k] = 1;
-		}
-		while (left && progress) {
-			progress = 0;
-			for (k = 0; k < n->nroutes; k++) {
-				const struct lab_route *rt = &n->routes[k];
-
-				if (done[k])
-					continue;
-				if (lab_nl_route_add(&nnl[ni], &rt->dst, rt->via, 0, err, errlen) == 0) {
-					done[k] = 1;
-					left--;
-					progress = 1;
-				}
-			}
-		}
-		if (left) {
-			for (k = 0; k < n->nroutes && done[k]; k++)
-				;
-			{
-				char where[LAB_NAME_MAX + 300];
-
-				snprintf(where, sizeof(where), "%s:%d", t->path, n->routes[k].line);
-				prefix_err(err, errlen, "%s: node %s: %s (is the gateway on a connected subnet?)", where,
-					   n->name);
-			}
-			return -1;
 		}
 	}
+	if (left && !again) {
+		for (k = 0; k < n->nroutes && done[k]; k++)
+			;
+		snprintf(where, sizeof(where), "%s:%d: node", t->path, n->routes[k].line);
+		prefix_err(err, errlen, where, n->name);
+		return -1;
+	}
+	return 0;
+}
+
+static int build_routes(struct lab_run *r, struct lab_nl *nnl, char *err, size_t errlen)
+{
+	int ni;
+
+	for (ni = 0; ni < r->topo->nnodes; ni++)
+		if (lab_node_routes(r->topo, ni, &nnl[ni], 0, err, errlen) < 0)
+			return -1;
 	return 0;
 }
 
@@ -243,7 +252,7 @@ int lab_up_ex(struct lab_run *r, const struct lab_topo *t, const char *runid, un
 	for (i = 0; i < t->nnodes; i++) {
 		lab_ns_name(r, i, name, sizeof(name));
 		if (make_ns(name, 0, &r->node_fd[i], &nnl[i], err, errlen) < 0) {
-			prefix_err(err, errlen, "node %s%s: %s", t->nodes[i].name, "");
+			prefix_err(err, errlen, "node", t->nodes[i].name);
 			goto out;
 		}
 	}
@@ -258,7 +267,7 @@ int lab_up_ex(struct lab_run *r, const struct lab_topo *t, const char *runid, un
 		lab_seg_ns_name(r, i, name, sizeof(name));
 		if (make_ns(name, 1, &r->seg_fd[i], &snl[i], err, errlen) < 0 ||
 		    lab_nl_link_add(&snl[i], &br, err, errlen) < 0) {
-			prefix_err(err, errlen, "segment %s%s: %s", t->links[i].name, "");
+			prefix_err(err, errlen, "segment", t->links[i].name);
 			goto out;
 		}
 	}

@@ -231,7 +231,11 @@ static int do_interface(struct parser *p, char **tok, int n)
 		return perr(p, "cannot derive a Linux name (max 15 characters) from interface '%s': add 'linux NAME'",
 			    ifp->ios);
 	for (i = 0; i < nd->nifs; i++) {
-		if (strcasecmp(nd->ifs[i].ios, ifp->ios) == 0)
+		char a[16], b[16];
+
+		if (strcasecmp(nd->ifs[i].ios, ifp->ios) == 0 ||
+		    (lab_ifname_from_ios(nd->ifs[i].ios, a) == 0 && lab_ifname_from_ios(ifp->ios, b) == 0 &&
+		     strcmp(a, b) == 0))
 			return perr(p, "duplicate interface '%s' on node '%s' (first at line %d)", ifp->ios,
 				    nd->name, nd->ifs[i].line);
 		if (strcmp(nd->ifs[i].linux_name, ifp->linux_name) == 0)
@@ -349,8 +353,13 @@ static int do_port(struct parser *p, char **tok, int n)
 	if (claim_if(p, tok[1], tok[2], li, pt) < 0)
 		return -1;
 	/* Bridge-side veth: "p<port>-<node>", unique in the segment namespace. */
-	snprintf(pt->sw_if, sizeof(pt->sw_if), "p%d-%.*s", l->nports, l->nports < 10 ? 12 : 11,
-		 t->nodes[pt->node].name);
+	{
+		char node[LAB_NAME_MAX], sw[16];
+
+		memcpy(node, t->nodes[pt->node].name, sizeof(node));
+		snprintf(sw, sizeof(sw), "p%d-%.*s", l->nports, l->nports < 10 ? 12 : 11, node);
+		memcpy(pt->sw_if, sw, sizeof(sw));
+	}
 	l->nports++;
 	return 0;
 }
@@ -466,7 +475,6 @@ int lab_topo_parse(const char *name, const char *text, struct lab_topo *t, char 
 {
 	struct parser p = { .t = t, .name = name, .err = err, .errlen = errlen, .ctx = CTX_NONE };
 	const char *s = text;
-
 	char path[sizeof(t->path)];
 
 	snprintf(path, sizeof(path), "%s", name);

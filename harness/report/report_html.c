@@ -35,7 +35,7 @@
 #define COL_WARN   "#d98b00"
 
 static const char *const spi_palette[] = {
-	"#1f77b4", "#ff7f0e", "#9467bd", "#8c564b", "#17becf", "#e377c2", "#bcbd22", "#5a6b7b",
+	"#1f77b4", "#ff7f0e", "#9467bd", "#8c564b", "#17becf", "#e377c2", "#bcbd22", "#2f4b7c",
 };
 #define NPAL (sizeof(spi_palette) / sizeof(spi_palette[0]))
 
@@ -46,6 +46,7 @@ struct hv {
 	char nodes[MAX_NODES][32];
 	int nnodes;
 	int lane_y[MAX_NODES], lane_h[MAX_NODES], sa_rows[MAX_NODES];
+	int has_ha[MAX_NODES];        /* the lane's state row shows VRRP/HSRP (else SA states) */
 	int plot_top, plot_bot;       /* where action lines and grid run */
 	uint32_t *spis;               /* SPIs in order of first appearance (colour index) */
 	size_t nspis;
@@ -128,7 +129,7 @@ static void hv_axis(const struct hv *h, int y, int top)
 
 /* ---- node lanes ---- */
 
-struct band { int64_t t0, t1; enum rep_ha ha; };
+struct band { int64_t t0, t1; enum rep_ha ha; const char *label, *col; };
 
 /* HA state of one node over time: from its EV_STATE (and HSRP state) events when it has
  * any, else from its VRRP adverts (sending adverts = Master, a member that is silent =
@@ -156,9 +157,7 @@ static size_t hv_bands(const struct hv *h, const char *node, struct band *b, siz
 			b[n - 1].t1 = e->t_ns;
 		if (n == max)
 			break;
-		b[n].t0 = e->t_ns;
-		b[n].t1 = c->t1;
-		b[n].ha = ha;
+		b[n] = (struct band){ e->t_ns, c->t1, ha, NULL, NULL };
 		n++;
 	}
 	if (have_state)
@@ -195,9 +194,9 @@ static size_t hv_bands(const struct hv *h, const char *node, struct band *b, siz
 		if (last && ends) {
 			int64_t end = last + ivl_ns;
 			if (run0 > cur && n < max)
-				b[n++] = (struct band){ cur, run0, HA_BACKUP };
+				b[n++] = (struct band){ cur, run0, HA_BACKUP, NULL, NULL };
 			if (n < max)
-				b[n++] = (struct band){ run0, end < c->t1 ? end : c->t1, HA_MASTER };
+				b[n++] = (struct band){ run0, end < c->t1 ? end : c->t1, HA_MASTER, NULL, NULL };
 			cur = end;
 			last = 0;
 		}
@@ -210,7 +209,34 @@ static size_t hv_bands(const struct hv *h, const char *node, struct band *b, siz
 			last = e->t_ns - 4 * ivl_ns;   /* close the run at this advert */
 	}
 	if (cur < c->t1 && n < max)
-		b[n++] = (struct band){ cur, c->t1, HA_BACKUP };
+		b[n++] = (struct band){ cur, c->t1, HA_BACKUP, NULL, NULL };
+	return n;
+}
+
+static const char *hv_ha_color(enum rep_ha ha)
+{
+	return ha == HA_MASTER ? COL_MASTER : ha == HA_BACKUP ? COL_BACKUP : ha == HA_FAULT ? COL_FAULT : COL_INIT;
+}
+
+/* A node without VRRP/HSRP (the branch) shows its SA state in the state row instead:
+ * each non-HA EV_STATE lasts until the next one. */
+static size_t hv_sa_bands(const struct hv *h, const char *node, struct band *b, size_t max)
+{
+	const struct rep_ctx *c = h->c;
+	size_t n = 0;
+	for (size_t i = 0; i < c->n && n < max; i++) {
+		const struct ev *e = c->ev[i];
+		if (e->type != EV_STATE || strcmp(e->node, node) || rep_ha_state(e->state) != HA_NONE ||
+		    rep_ha_state(e->text) != HA_NONE)
+			continue;
+		const char *lab = e->state[0] ? e->state : e->text;
+		if (n)
+			b[n - 1].t1 = e->t_ns;
+		int down = rep_icontains(lab, "down") || rep_icontains(lab, "delet") || rep_icontains(lab, "dead");
+		int up = !down && (rep_icontains(lab, "up") || rep_icontains(lab, "establish") ||
+				   rep_icontains(lab, "install"));
+		b[n++] = (struct band){ e->t_ns, c->t1, HA_NONE, lab, up ? "#52606d" : down ? "#e29a9a" : COL_INIT };
+	}
 	return n;
 }
 
@@ -220,18 +246,21 @@ static void hv_band_draw(const struct hv *h, int y, const struct band *b, size_t
 		double x0 = hv_x(h, b[i].t0), x1 = hv_x(h, b[i].t1);
 		if (x1 - x0 < 0.5)
 			continue;
-		const char *col = b[i].ha == HA_MASTER ? COL_MASTER : b[i].ha == HA_BACKUP ? COL_BACKUP :
-				  b[i].ha == HA_FAULT ? COL_FAULT : COL_INIT;
-		char t[160];
-		snprintf(t, sizeof(t), "%s %s from +%.3f s to +%.3f s", node, rep_ha_name(b[i].ha),
+		const char *lab = b[i].label ? b[i].label : rep_ha_name(b[i].ha);
+		const char *col = b[i].col ? b[i].col : hv_ha_color(b[i].ha);
+		char t[200];
+		snprintf(t, sizeof(t), "%s %s from +%.3f s to +%.3f s", node, lab,
 			 rep_rel(h->c, b[i].t0), rep_rel(h->c, b[i].t1));
 		fprintf(h->f, "<rect class=\"band\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"16\" fill=\"%s\">",
 			x0, y, x1 - x0, col);
 		hv_title(h, t);
 		fputs("</rect>", h->f);
-		if (x1 - x0 > 52)
-			fprintf(h->f, "<text class=\"bandt%s\" x=\"%.1f\" y=\"%d\">%s</text>",
-				b[i].ha == HA_INIT ? " dark" : "", x0 + 5, y + 12, rep_ha_name(b[i].ha));
+		if (x1 - x0 > hv_textw(lab) + 10) {
+			fprintf(h->f, "<text class=\"bandt%s\" x=\"%.1f\" y=\"%d\">",
+				!strcmp(col, COL_INIT) ? " dark" : "", x0 + 5, y + 12);
+			hv_e(h, lab);
+			fputs("</text>", h->f);
+		}
 		fputc('\n', h->f);
 	}
 }
@@ -394,17 +423,39 @@ static size_t hv_ike_clusters(const struct hv *h, struct ikecl **out)
 /* Labels in one row of one lane, placed left to right without overlapping. */
 struct labrow { double end[MAX_NODES]; };
 
+/* Returns where the label goes, or -1 when it would land too far from its mark (the
+ * mark's tooltip still has it). */
 static double hv_place(double *end, double x, double w)
 {
+	double want = x;
 	if (x < *end + 3)
 		x = *end + 3;
+	if (x - want > 40)
+		return -1;
 	*end = x + w;
 	return x;
+}
+
+/* MM and QM of one negotiation sit a few pixels apart: one label for the group. */
+struct ikepend { int active, inc; char text[64]; double boxend; int y; };
+
+static void hv_ike_flush(const struct hv *h, struct ikepend *p, struct labrow *lr, int ln)
+{
+	if (!p->active)
+		return;
+	p->active = 0;
+	double lx = hv_place(&lr->end[ln], p->boxend + 3, hv_textw(p->text) * 1.4);   /* bold caps */
+	if (lx < 0)
+		return;
+	fprintf(h->f, "<text class=\"ikel%s\" x=\"%.1f\" y=\"%d\">%s</text>\n", p->inc ? " incl" : "",
+		lx, p->y + 10, p->text);
 }
 
 static void hv_ike_draw(const struct hv *h, const struct ikecl *cl, size_t ncl, struct labrow *lr)
 {
 	const struct rep_ctx *c = h->c;
+	struct ikepend pend[MAX_NODES];
+	memset(pend, 0, sizeof(pend));
 	for (size_t i = 0; i < ncl; i++) {
 		const struct ikecl *x = &cl[i];
 		const char *nm = x->exch == REP_EXCH_MAIN ? "MM" : x->exch == REP_EXCH_QUICK ? "QM" : "AM";
@@ -432,13 +483,24 @@ static void hv_ike_draw(const struct hv *h, const struct ikecl *cl, size_t ncl, 
 				x->exch == REP_EXCH_QUICK ? "qm" : "mm", done ? "" : " inc", x0, y, x1 - x0);
 			hv_title(h, t);
 			fputs("</rect>", h->f);
-			double lx = hv_place(&lr->end[ln], x1 + 2, hv_textw(lab));
-			fprintf(h->f, "<text class=\"ikel%s\" x=\"%.1f\" y=\"%d\">%s<title>", done ? "" : " incl",
-				lx, y + 10, lab);
-			hv_e(h, t);
-			fputs("</title></text></g>\n", h->f);
+			fputs("</g>\n", h->f);
+			struct ikepend *p = &pend[ln];
+			if (p->active && x0 <= p->boxend + hv_textw(p->text) + 8 &&
+			    strlen(p->text) + strlen(lab) + 2 < sizeof(p->text)) {
+				strcat(p->text, "+");
+				strcat(p->text, lab);
+				if (x1 > p->boxend)
+					p->boxend = x1;
+				p->inc |= !done;
+			} else {
+				hv_ike_flush(h, p, lr, ln);
+				*p = (struct ikepend){ 1, !done, "", x1, y };
+				snprintf(p->text, sizeof(p->text), "%s", lab);
+			}
 		}
 	}
+	for (int ln = 0; ln < h->nnodes; ln++)
+		hv_ike_flush(h, &pend[ln], lr, ln);
 	/* per-message ticks on the sender's lane */
 	for (size_t i = 0; i < c->n; i++) {
 		const struct ev *e = c->ev[i];
@@ -477,15 +539,12 @@ static void hv_marks_draw(const struct hv *h, struct labrow *lr)
 		snprintf(t, sizeof(t), "+%.3f s %s%s%s: %s", rep_rel(c, e->t_ns), e->node,
 			 e->peer[0] ? " \u2192 " : "", e->peer, e->text[0] ? e->text : e->state);
 		if (e->type == EV_IKE_DELETE) {
-			if (e->spi)
-				snprintf(lab, sizeof(lab), "DEL 0x%08" PRIx32, e->spi);
-			else
-				snprintf(lab, sizeof(lab), "DEL");
+			snprintf(lab, sizeof(lab), "DEL");
 			fprintf(h->f, "<g class=\"del\"><path d=\"M%.1f %dl8 8m0 -8l-8 8\"/>", x - 4, y + 2);
 		} else if (e->type == EV_IKE_NOTIFY) {
-			snprintf(lab, sizeof(lab), "%.14s", e->text[0] ? e->text : "notify");
+			snprintf(lab, sizeof(lab), "%.18s", e->text[0] ? e->text : "notify");
 			fprintf(h->f, "<g class=\"ntf\"><path d=\"M%.1f %dl5 6l-5 6l-5 -6z\"/>", x, y);
-		} else if (e->type == EV_STATE && rep_ha_state(e->state) == HA_NONE &&
+		} else if (e->type == EV_STATE && h->has_ha[ln] && rep_ha_state(e->state) == HA_NONE &&
 			   rep_ha_state(e->text) == HA_NONE) {
 			snprintf(lab, sizeof(lab), "%.16s", e->state[0] ? e->state : e->text);
 			fprintf(h->f, "<g class=\"stm\"><path d=\"M%.1f %dl5 -8h-10z\"/>", x, y + 12);
@@ -493,21 +552,33 @@ static void hv_marks_draw(const struct hv *h, struct labrow *lr)
 			continue;
 		}
 		double lx = hv_place(&lr->end[ln], x + 6, hv_textw(lab));
-		fprintf(h->f, "<text x=\"%.1f\" y=\"%d\">", lx, y + 10);
-		hv_e(h, lab);
-		fputs("</text>", h->f);
+		if (lx >= 0) {
+			fprintf(h->f, "<text x=\"%.1f\" y=\"%d\">", lx, y + 10);
+			hv_e(h, lab);
+			fputs("</text>", h->f);
+		}
 		hv_title(h, t);
 		fputs("</g>\n", h->f);
 	}
 }
 
+#define HV_MAX_LOG_DOTS 3000
+
 static void hv_dpd_log_draw(const struct hv *h)
 {
 	const struct rep_ctx *c = h->c;
+	size_t nlog = 0, dots = 0;
+	for (size_t i = 0; i < c->n; i++)
+		nlog += c->ev[i]->type == EV_LOG;
 	for (size_t i = 0; i < c->n; i++) {
 		const struct ev *e = c->ev[i];
 		if (e->type != EV_DPD && e->type != EV_LOG)
 			continue;
+		/* a debug-level log would bury the picture: then only notable lines */
+		if (e->type == EV_LOG && (dots >= HV_MAX_LOG_DOTS ||
+					  (nlog > HV_MAX_LOG_DOTS && !rep_interesting_log(e->text))))
+			continue;
+		dots += e->type == EV_LOG;
 		int ln = hv_node(h, e->node);
 		if (ln < 0)
 			continue;
@@ -561,7 +632,7 @@ static void hv_actions(const struct hv *h, int y)
 			continue;
 		double x = hv_x(h, e->t_ns);
 		const char *lab = e->label[0] ? e->label : e->text;
-		char t[400];
+		char t[600];
 		snprintf(t, sizeof(t), "+%.3f s %s%s%s", rep_rel(c, e->t_ns), lab,
 			 e->text[0] && strcmp(e->text, lab) ? ": " : "", e->text[0] && strcmp(e->text, lab) ? e->text : "");
 		fprintf(h->f, "<g class=\"act\"><line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>",
@@ -640,7 +711,10 @@ static void hv_exps(const struct hv *h, int y)
 	int row = 0;
 	for (int i = 0; i < r->nexps; i++) {
 		const struct exp_result *x = &r->exps[i];
-		if (!x->has_window && !x->has_measured)
+		int has_win = x->has_window && isfinite(x->win_lo_s) && isfinite(x->win_hi_s);
+		int has_meas = x->has_measured && isfinite(x->measured_s);
+		int has_anch = x->has_anchor && isfinite(x->anchor_s);
+		if (!has_win && !has_meas)
 			continue;
 		int yy = y + row * EXP_ROW + 4, ym = yy + 8;
 		row++;
@@ -651,7 +725,7 @@ static void hv_exps(const struct hv *h, int y)
 		fprintf(h->f, "<g class=\"exp %s\">", cls);
 		hv_title(h, t);
 		double lo = 0, hi = 0;
-		if (x->has_window) {
+		if (has_win) {
 			lo = hv_xs(h, x->win_lo_s);
 			hi = hv_xs(h, x->win_hi_s);
 			if (hi - lo < 2)
@@ -659,7 +733,7 @@ static void hv_exps(const struct hv *h, int y)
 			fprintf(h->f, "<rect class=\"winf\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"16\"/>"
 				"<path class=\"win\" d=\"M%.1f %dh-4v16h4M%.1f %dh4v16h-4M%.1f %dH%.1f\"/>",
 				lo, yy, hi - lo, lo + 4, yy, hi - 4, yy, lo, ym, hi);
-			if (x->has_anchor) {
+			if (has_anch) {
 				double ax = hv_xs(h, x->anchor_s);
 				fprintf(h->f, "<path class=\"anch\" d=\"M%.1f %dH%.1f\"/><circle class=\"anchc\" cx=\"%.1f\" cy=\"%d\" r=\"3\"/>",
 					ax, ym, lo, ax, ym);
@@ -668,10 +742,10 @@ static void hv_exps(const struct hv *h, int y)
 			}
 		}
 		double mx = 0;
-		if (x->has_measured) {
+		if (has_meas) {
 			mx = hv_xs(h, x->measured_s);
 			fprintf(h->f, "<path class=\"meas\" d=\"M%.1f %dl6 7l-6 7l-6 -7z\"/>", mx, yy + 1);
-			if (!x->has_window)
+			if (!has_win)
 				lo = hi = mx;
 			if (mx > hi)
 				hi = mx;
@@ -696,23 +770,39 @@ static void hv_exps(const struct hv *h, int y)
 
 /* ---- legend ---- */
 
+/* One legend entry: a swatch (SVG drawn at the origin, 24 px wide) and its text. */
+static void hv_leg(FILE *f, double *x, int *y, const char *swatch, const char *text)
+{
+	double need = 28 + hv_textw(text) + 18;
+	if (*x + need > SVG_W - 10) {
+		*x = 10;
+		*y += 20;
+	}
+	fprintf(f, "<g transform=\"translate(%.0f,%d)\">%s<text x=\"28\" y=\"10\">%s</text></g>", *x, *y, swatch, text);
+	*x += need;
+}
+
 static void hv_legend(FILE *f)
 {
-	fputs("<svg class=\"legend\" width=\"1400\" height=\"30\" viewBox=\"0 0 1400 30\" xmlns=\"http://www.w3.org/2000/svg\">\n"
-	      "<g transform=\"translate(10,8)\">"
-	      "<rect width=\"22\" height=\"12\" fill=\"" COL_MASTER "\"/><text x=\"27\" y=\"10\">MASTER</text>"
-	      "<rect x=\"85\" width=\"22\" height=\"12\" fill=\"" COL_BACKUP "\"/><text x=\"112\" y=\"10\">BACKUP</text>"
-	      "<rect x=\"170\" width=\"22\" height=\"12\" fill=\"" COL_FAULT "\"/><text x=\"197\" y=\"10\">FAULT</text>"
-	      "<rect x=\"250\" width=\"40\" height=\"12\" rx=\"3\" fill=\"#1f77b4\"/><text x=\"296\" y=\"10\">SA: ESP sent on an SPI (first\u2026last packet)</text>"
-	      "<rect class=\"mm\" x=\"540\" width=\"18\" height=\"12\" rx=\"2\"/><text x=\"562\" y=\"10\">Main Mode</text>"
-	      "<rect class=\"qm\" x=\"630\" width=\"18\" height=\"12\" rx=\"2\"/><text x=\"652\" y=\"10\">Quick Mode</text>"
-	      "<line class=\"rut\" x1=\"735\" y1=\"0\" x2=\"735\" y2=\"12\"/><text x=\"741\" y=\"10\">R-U-THERE</text>"
-	      "<line class=\"ack\" x1=\"815\" y1=\"3\" x2=\"815\" y2=\"12\"/><text x=\"821\" y=\"10\">ACK</text>"
-	      "<line class=\"rutx\" x1=\"858\" y1=\"0\" x2=\"858\" y2=\"12\"/><circle class=\"rutxc\" cx=\"858\" cy=\"-1\" r=\"2.5\"/><text x=\"864\" y=\"10\">unanswered</text>"
-	      "<circle class=\"log\" cx=\"945\" cy=\"6\" r=\"3\"/><circle class=\"log hot\" cx=\"955\" cy=\"6\" r=\"3\"/><text x=\"962\" y=\"10\">log line (notable)</text>"
-	      "<rect class=\"pok\" x=\"1080\" width=\"4\" height=\"12\"/><rect class=\"plost\" x=\"1087\" width=\"4\" height=\"12\"/><text x=\"1096\" y=\"10\">ping ok / lost</text>"
-	      "<path class=\"win\" d=\"M1195 0h-4v12h4M1225 0h4v12h-4M1191 6H1229\"/><path class=\"meas\" d=\"M1210 0l5 6l-5 6l-5 -6z\"/><text x=\"1236\" y=\"10\">window / measured</text>"
-	      "</g></svg>\n", f);
+	double x = 10;
+	int yy = 7, *y = &yy;
+	fputs("<svg class=\"legend\" width=\"1400\" height=\"46\" viewBox=\"0 0 1400 46\" xmlns=\"http://www.w3.org/2000/svg\">\n", f);
+	hv_leg(f, &x, y, "<rect width=\"24\" height=\"12\" fill=\"" COL_MASTER "\"/>", "MASTER");
+	hv_leg(f, &x, y, "<rect width=\"24\" height=\"12\" fill=\"" COL_BACKUP "\"/>", "BACKUP");
+	hv_leg(f, &x, y, "<rect width=\"24\" height=\"12\" fill=\"" COL_FAULT "\"/>", "FAULT");
+	hv_leg(f, &x, y, "<rect width=\"24\" height=\"12\" fill=\"#52606d\"/>", "SA up (no VRRP)");
+	hv_leg(f, &x, y, "<rect width=\"24\" height=\"12\" rx=\"3\" fill=\"#1f77b4\"/>", "ESP on one SPI, first\u2026last packet");
+	hv_leg(f, &x, y, "<rect class=\"mm\" x=\"6\" width=\"12\" height=\"12\" rx=\"2\"/>", "Main Mode");
+	hv_leg(f, &x, y, "<rect class=\"qm\" x=\"6\" width=\"12\" height=\"12\" rx=\"2\"/>", "Quick Mode");
+	hv_leg(f, &x, y, "<path d=\"M8 2l8 8m0 -8l-8 8\" stroke=\"" COL_LOST "\" stroke-width=\"2.2\"/>", "Delete");
+	hv_leg(f, &x, y, "<path d=\"M12 0l5 6l-5 6l-5 -6z\" fill=\"" COL_WARN "\"/>", "notify");
+	hv_leg(f, &x, y, "<line class=\"rut\" x1=\"12\" y1=\"0\" x2=\"12\" y2=\"12\"/>", "R-U-THERE");
+	hv_leg(f, &x, y, "<line class=\"ack\" x1=\"12\" y1=\"3\" x2=\"12\" y2=\"12\"/>", "ACK");
+	hv_leg(f, &x, y, "<line class=\"rutx\" x1=\"12\" y1=\"2\" x2=\"12\" y2=\"13\"/><circle class=\"rutxc\" cx=\"12\" cy=\"1\" r=\"2.5\"/>", "unanswered");
+	hv_leg(f, &x, y, "<circle class=\"log\" cx=\"6\" cy=\"6\" r=\"3\"/><circle class=\"log hot\" cx=\"17\" cy=\"6\" r=\"3\"/>", "log (notable)");
+	hv_leg(f, &x, y, "<rect class=\"pok\" x=\"5\" width=\"5\" height=\"12\"/><rect class=\"plost\" x=\"14\" width=\"5\" height=\"12\"/>", "ping ok/lost");
+	hv_leg(f, &x, y, "<g class=\"exp pass\"><path class=\"win\" d=\"M4 0h-4v12h4M20 0h4v12h-4M0 6H24\"/><path class=\"meas\" d=\"M12 0l5 6l-5 6l-5 -6z\"/></g>", "window/measured");
+	fputs("</svg>\n", f);
 }
 
 /* ---- page ---- */
@@ -805,7 +895,8 @@ int report_write_html(const struct run_report *r, const char *path)
 	size_t nprobe = rep_probes(&c, &probes);
 	int nexprow = 0;
 	for (int i = 0; i < r->nexps; i++)
-		nexprow += r->exps[i].has_window || r->exps[i].has_measured;
+		nexprow += (r->exps[i].has_window && isfinite(r->exps[i].win_lo_s) && isfinite(r->exps[i].win_hi_s)) ||
+			   (r->exps[i].has_measured && isfinite(r->exps[i].measured_s));
 
 	/* vertical layout */
 	int y = AXIS_H;
@@ -857,7 +948,13 @@ int report_write_html(const struct run_report *r, const char *path)
 		fprintf(f, "\"><rect class=\"lane%d\" x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\"/>"
 			"<line class=\"sep\" x1=\"0\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
 			"<text class=\"lanel\" x=\"8\" y=\"%d\">", i % 2, ly, SVG_W, h->lane_h[i], ly, SVG_W, ly, ly + 20);
-		hv_e(h, h->nodes[i]);
+		if (strlen(h->nodes[i]) > 14) {   /* the lane label column is narrow */
+			rep_xml_escape_n(f, h->nodes[i], 13);
+			fputs("\u2026", f);
+			hv_title(h, h->nodes[i]);
+		} else {
+			hv_e(h, h->nodes[i]);
+		}
 		int yi = ly + 24 + h->sa_rows[i] * SA_ROW + 2;
 		fprintf(f, "</text><text class=\"lanes\" x=\"%d\" y=\"%d\" text-anchor=\"end\">state</text>"
 			"<text class=\"lanes\" x=\"%d\" y=\"%d\" text-anchor=\"end\">SA (SPI)</text>"
@@ -894,6 +991,9 @@ int report_write_html(const struct run_report *r, const char *path)
 	for (int i = 0; i < h->nnodes; i++) {
 		struct band b[256];
 		size_t nb = hv_bands(h, h->nodes[i], b, 256);
+		h->has_ha[i] = nb > 0;
+		if (!nb)
+			nb = hv_sa_bands(h, h->nodes[i], b, 256);
 		hv_band_draw(h, h->lane_y[i] + 4, b, nb, h->nodes[i]);
 		if (lane_bars && nbars)
 			hv_sa_draw(h, h->lane_y[i] + 24, lane_bars[i], nbars[i]);

@@ -4,6 +4,7 @@
  * REP_COLS columns per line.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "report_int.h"
@@ -79,7 +80,7 @@ static void rep_print_rows(const struct rep_ctx *c, FILE *out, int color)
 	for (size_t i = 0; i < n; i++) {
 		const struct rep_row *w = &rows[i];
 		const struct ev *e = w->e;
-		char when[48], who[80], what[256], line[512];
+		char when[48], who[80], what[400], line[600];
 		if (w->count > 1)
 			snprintf(when, sizeof(when), "+%.3f \u2026 +%.3f s", rep_rel(c, w->t0), rep_rel(c, w->t1));
 		else
@@ -138,10 +139,15 @@ static void rep_print_exps(const struct run_report *r, FILE *out, int color)
 		snprintf(st, sizeof(st), "%s", exp_status_name(x->status));
 		for (char *p = st; *p; p++)
 			*p = (char)(*p - 'a' + 'A');
-		if (x->has_measured && x->has_window)
-			snprintf(br, sizeof(br), "[measured %.3f s in window %.3f\u2013%.3f s%s%s]",
-				 x->measured_s, x->win_lo_s, x->win_hi_s, x->has_anchor ? " from " : "",
-				 x->has_anchor ? x->anchor : "");
+		int num = x->has_measured && x->has_window && isfinite(x->measured_s) &&
+			  isfinite(x->win_lo_s) && isfinite(x->win_hi_s);
+		if (num && x->has_anchor && isfinite(x->anchor_s))   /* relative to the anchor */
+			snprintf(br, sizeof(br), "[measured %.3f s in window %.3f\u2013%.3f s from %s]",
+				 x->measured_s - x->anchor_s, x->win_lo_s - x->anchor_s,
+				 x->win_hi_s - x->anchor_s, x->anchor[0] ? x->anchor : "anchor");
+		else if (num)                                        /* from the run start */
+			snprintf(br, sizeof(br), "[measured +%.3f s in window +%.3f\u2013+%.3f s]",
+				 x->measured_s, x->win_lo_s, x->win_hi_s);
 		else if (x->measured[0] || x->window[0])
 			snprintf(br, sizeof(br), "[measured %s%s%s]", x->measured[0] ? x->measured : "nothing",
 				 x->window[0] ? " in window " : "", x->window);

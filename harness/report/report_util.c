@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include "report_int.h"
 #include "json.h"
@@ -521,15 +522,23 @@ void rep_row_text(const struct rep_ctx *c, const struct rep_row *w, char *buf, s
 	case ROW_ADVERT: {
 		char t[160];
 		rep_ev_text(e, t, sizeof(t));
-		if (w->count > 1)
-			snprintf(buf, len, "%s adverts from %s every %.1f s (%zu)", e->type == EV_HSRP ?
-				 "HSRP" : "VRRP", e->node, span / (double)(w->count - 1), w->count);
-		else
+		if (w->count < 2) {
 			snprintf(buf, len, "%s", t);
-		if (w->count > 1 && strlen(buf) + 3 < len) {
-			size_t l = strlen(buf);
-			snprintf(buf + l, len - l, " \u2014 %s", t);
+			break;
 		}
+		/* the summary names the kind; keep what the first advert says beyond it */
+		const char *tail = t;
+		static const char *const pre[] = { "VRRP advertisement", "VRRP advert", "HSRP hello" };
+		for (size_t i = 0; i < 3; i++)
+			if (!strncasecmp(tail, pre[i], strlen(pre[i]))) {
+				tail += strlen(pre[i]);
+				break;
+			}
+		while (*tail == ' ' || *tail == ':')
+			tail++;
+		snprintf(buf, len, "%s adverts from %s every %.1f s (%zu)%s%s", e->type == EV_HSRP ?
+			 "HSRP" : "VRRP", e->node, span / (double)(w->count - 1), w->count,
+			 *tail ? ": " : "", tail);
 		break;
 	}
 	case ROW_PING: {

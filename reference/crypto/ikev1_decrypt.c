@@ -9,6 +9,7 @@
  * chain (RFC 2409 §10). All crypto through OpenSSL EVP.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <openssl/evp.h>
 #include <openssl/provider.h>
@@ -19,17 +20,29 @@
 #define IKEV1_ATTR_HASH     2
 #define IKEV1_ATTR_KEY_LEN  14
 
-static int ikev1_dec_providers_loaded;
+static int ikev1_dec_legacy_tried;
+static OSSL_PROVIDER *ikev1_dec_prov_default, *ikev1_dec_prov_legacy;   /* kept for the process */
 
-/* Single DES lives in OpenSSL 3's legacy provider; loading any provider explicitly
- * stops the implicit default one, so load both, once. */
-static void ikev1_dec_load_providers(void)
+static void ikev1_dec_unload_providers(void)
 {
-	if (ikev1_dec_providers_loaded)
+	if (ikev1_dec_prov_legacy)
+		OSSL_PROVIDER_unload(ikev1_dec_prov_legacy);
+	if (ikev1_dec_prov_default)
+		OSSL_PROVIDER_unload(ikev1_dec_prov_default);
+	ikev1_dec_prov_legacy = ikev1_dec_prov_default = NULL;
+}
+
+/* Single DES lives in OpenSSL 3's legacy provider, loaded once and only when a DES SA is
+ * met; loading any provider explicitly stops the implicit default one, so load that too.
+ * Unloaded at exit (otherwise the provider's allocations show up as leaks). */
+static void ikev1_dec_load_legacy(void)
+{
+	if (ikev1_dec_legacy_tried)
 		return;
-	ikev1_dec_providers_loaded = 1;
-	OSSL_PROVIDER_load(NULL, "default");
-	OSSL_PROVIDER_load(NULL, "legacy");
+	ikev1_dec_legacy_tried = 1;
+	ikev1_dec_prov_default = OSSL_PROVIDER_load(NULL, "default");
+	ikev1_dec_prov_legacy = OSSL_PROVIDER_load(NULL, "legacy");
+	atexit(ikev1_dec_unload_providers);
 }
 
 static void ikev1_dec_fail(struct ikev1_dec *d, const char *why)
@@ -74,6 +87,7 @@ static const EVP_CIPHER *ikev1_dec_evp_cipher(const struct ikev1_dec *d)
 {
 	switch (d->cipher) {
 	case IKEV1_CIPHER_DES:
+		ikev1_dec_load_legacy();
 		return EVP_get_cipherbyname("DES-CBC");
 	case IKEV1_CIPHER_3DES:
 		return EVP_des_ede3_cbc();
@@ -136,7 +150,6 @@ void ikev1_dec_init(struct ikev1_dec *d, const uint8_t icookie[8], const uint8_t
 		memcpy(d->key, key, key_len);
 		d->key_len = key_len;
 	}
-	ikev1_dec_load_providers();
 }
 
 void ikev1_dec_set_transform(struct ikev1_dec *d, enum ikev1_cipher c, unsigned key_bits,

@@ -7,7 +7,7 @@
  * Every veth is created with both ends already inside lab namespaces (`ip link add …
  * netns NS1 type veth peer name … netns NS2`): nothing touches the root namespace.
  * Run 1: 50 echoes at 20 ms over the p2p link and over the segment, both captured;
- * files counted with our reader and with tshark. Run 2: a blackhole route (p2p) and a
+ * files counted with our reader and with tshark. Run 2 (120 echoes): a blackhole route (p2p) and a
  * bridge port down (segment) in the middle; the summaries must show the lost range.
  * The root guard watches 198.18.1.0/24 + 198.18.2.0/24 all along and must see 0; a
  * second guard on 127.0.0.0/8 with a loopback ping in the root namespace is the
@@ -251,7 +251,7 @@ static struct prober *start_probe(int ns_fd, uint32_t dst, int count)
 
 static size_t finish_probe(struct prober *p, const char *what, struct probe_summary *s, struct probe_rec **rec)
 {
-	char buf[256], bangs[128], lost[256];
+	char buf[256], bangs[256], lost[256];
 	size_t n;
 
 	probe_wait(p);
@@ -399,8 +399,10 @@ int main(int argc, char **argv)
 	mkdir(dir, 0755);
 	cs = cap_start(&run, dir, err, sizeof(err));
 	REQUIRE(cs != NULL, "cap_start: %s", err);
-	p1 = start_probe(fds[0], IP4(198, 18, 1, 2), 50);
-	p2 = start_probe(fds[0], IP4(198, 18, 2, 2), 50);
+	/* 120 echoes (2.4 s): the segment needs up to ~1 s after `link set pb up` — the
+	 * kernel's linkwatch may delay a veth carrier event by up to a second */
+	p1 = start_probe(fds[0], IP4(198, 18, 1, 2), 120);
+	p2 = start_probe(fds[0], IP4(198, 18, 2, 2), 120);
 	sleep_ms(300);
 	sh("ip -n " NS_A " route add blackhole 198.18.1.2/32");
 	sh("ip -n " NS_S " link set pb down");
@@ -411,16 +413,18 @@ int main(int argc, char **argv)
 	n2 = finish_probe(p2, "run2 segment (bridge port down)", &s2, &r2);
 	sleep_ms(50);
 	stop_capture(cs, &st);
-	CHECK(n1 == 50 && n2 == 50, "sent %zu / %zu", n1, n2);
+	CHECK(n1 == 120 && n2 == 120, "sent %zu / %zu", n1, n2);
 	CHECK(s1.lost_runs == 1 && s1.lost_run >= 10 && s1.lost_run <= 25, "p2p lost run %u (%u runs)",
 	      s1.lost_run, s1.lost_runs);
 	CHECK(s1.send_errors == s1.lost_run, "blackhole: %u send errors for %u lost", s1.send_errors, s1.lost_run);
 	CHECK(s1.lost_first >= 10 && s1.lost_last <= 40, "p2p lost seq %u-%u", s1.lost_first, s1.lost_last);
-	CHECK(s1.percent < 100 && s1.percent >= 50, "p2p %u percent", s1.percent);
+	CHECK(s1.percent < 100 && s1.percent >= 75, "p2p %u percent", s1.percent);
 	CHECK(s1.longest_outage_s > 0.2 && s1.longest_outage_s < 0.6, "p2p outage %.3f", s1.longest_outage_s);
-	CHECK(s2.lost_run >= 10 && s2.lost_run <= 30, "segment lost run %u", s2.lost_run);
-	CHECK(s2.lost_first >= 10 && s2.lost_last <= 45, "segment lost seq %u-%u", s2.lost_first, s2.lost_last);
-	CHECK(s2.percent < 100 && s2.percent >= 40, "segment %u percent", s2.percent);
+	CHECK(s2.lost_runs == 1 && s2.lost_run >= 10 && s2.lost_run <= 85, "segment lost run %u (%u runs)",
+	      s2.lost_run, s2.lost_runs);
+	CHECK(s2.lost_first >= 10 && s2.lost_last <= 110, "segment lost seq %u-%u", s2.lost_first, s2.lost_last);
+	CHECK(s2.percent < 100 && s2.percent >= 25, "segment %u percent", s2.percent);
+	CHECK(s2.longest_outage_s > 0.2 && s2.longest_outage_s < 1.8, "segment outage %.3f", s2.longest_outage_s);
 	CHECK(s2.send_errors == 0, "segment send errors %u", s2.send_errors);
 	CHECK(r1[n1 - 1].reply_ns && r2[n2 - 1].reply_ns, "last echoes answered after recovery");
 	/* the capture holds what was sent (blackholed echoes never left) and answered */

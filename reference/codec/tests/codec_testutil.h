@@ -256,15 +256,21 @@ static inline size_t tu_eth(uint8_t *out, const uint8_t dst[6], const uint8_t sr
 }
 
 /* Ethernet/IPv4/UDP frame around a payload. */
-static inline size_t tu_eth_udp(uint8_t *out, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
-				const uint8_t *pl, size_t len)
+static inline size_t tu_eth_udp_ttl(uint8_t *out, uint32_t src, uint32_t dst, uint8_t ttl,
+				    uint16_t sport, uint16_t dport, const uint8_t *pl, size_t len)
 {
 	uint8_t l4[2048], l3[2048];
 	size_t n;
 
 	n = tu_udp(l4, sport, dport, pl, len);
-	n = tu_ipv4(l3, 17, src, dst, 64, 0, l4, n);
+	n = tu_ipv4(l3, 17, src, dst, ttl, 0, l4, n);
 	return tu_eth(out, tu_mac_b, tu_mac_a, 0x0800, l3, n);
+}
+
+static inline size_t tu_eth_udp(uint8_t *out, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+				const uint8_t *pl, size_t len)
+{
+	return tu_eth_udp_ttl(out, src, dst, 64, sport, dport, pl, len);
 }
 
 static inline size_t tu_eth_ip(uint8_t *out, uint8_t proto, uint32_t src, uint32_t dst, uint8_t ttl,

@@ -216,12 +216,13 @@ static void peers_setup(struct peers *p, const struct kat *k)
 	hash2(p, p->gxi, p->glen, p->gxr, p->glen, p->iv);
 }
 
-static const EVP_CIPHER *cipher_of(const struct kat *k)
+/* Free with EVP_CIPHER_free (a no-op for the built-in ones). */
+static EVP_CIPHER *cipher_of(const struct kat *k)
 {
 	switch (k->cipher) {
 	case IKEV1_CIPHER_DES: return EVP_CIPHER_fetch(NULL, "DES-CBC", "provider=legacy");
-	case IKEV1_CIPHER_3DES: return EVP_des_ede3_cbc();
-	default: return k->key_len == 32 ? EVP_aes_256_cbc() : EVP_aes_128_cbc();
+	case IKEV1_CIPHER_3DES: return EVP_CIPHER_fetch(NULL, "DES-EDE3-CBC", NULL);
+	default: return EVP_CIPHER_fetch(NULL, k->key_len == 32 ? "AES-256-CBC" : "AES-128-CBC", NULL);
 	}
 }
 
@@ -235,7 +236,7 @@ static size_t seal(const struct peers *p, uint8_t *msg, size_t len, const uint8_
 	size_t padded = (body + bs - 1) / bs * bs;
 	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
 	int n1 = 0, n2 = 0;
-	const EVP_CIPHER *ci = cipher_of(p->k);
+	EVP_CIPHER *ci = cipher_of(p->k);
 
 	ck_assert_ptr_nonnull(ci);
 	memset(msg + len, 0, padded - body);
@@ -247,6 +248,7 @@ static size_t seal(const struct peers *p, uint8_t *msg, size_t len, const uint8_
 	ck_assert(EVP_EncryptFinal_ex(c, msg + ISAKMP_HDR_LEN + n1, &n2));
 	ck_assert_uint_eq((size_t)(n1 + n2), padded);
 	EVP_CIPHER_CTX_free(c);
+	EVP_CIPHER_free(ci);
 	msg[19] |= ISAKMP_FLAG_E;
 	len = ISAKMP_HDR_LEN + padded;
 	msg[24] = (uint8_t)(len >> 24);
@@ -680,17 +682,21 @@ static Suite *ikev1_decrypt_suite(void)
 	return s;
 }
 
+static OSSL_PROVIDER *prov_default, *prov_legacy;
+
 int main(void)
 {
 	SRunner *sr = srunner_create(ikev1_decrypt_suite());
 	int failed;
 
 	/* the test's own DES encryption needs the legacy provider (and then default too) */
-	OSSL_PROVIDER_load(NULL, "default");
-	OSSL_PROVIDER_load(NULL, "legacy");
+	prov_default = OSSL_PROVIDER_load(NULL, "default");
+	prov_legacy = OSSL_PROVIDER_load(NULL, "legacy");
 
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	OSSL_PROVIDER_unload(prov_legacy);
+	OSSL_PROVIDER_unload(prov_default);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

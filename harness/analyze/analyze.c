@@ -1,0 +1,272 @@
+/* analyze.c — one pcapng file of a lab link → timeline events.
+ *
+ * Reads the file with harness/capture's pcapng reader, dissects every frame with
+ * reference/codec's frame_decode, names sender and receiver from the topology, and
+ * emits one event per ISAKMP message (an_ike.c), ESP packet, VRRP/HSRP advertisement,
+ * ARP and ICMP packet. A malformed frame is counted and skipped, never fatal.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "an_int.h"
+#include "pcapng.h"
+
+static const uint8_t an_bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+static const char *an_node_by_mac(const struct lab_topo *t, const uint8_t mac[6])
+{
+	int n, i;
+
+	if (!t || (mac[0] & 1))   /* group address: no single node */
+		return NULL;
+	for (n = 0; n < t->nnodes && n < LAB_MAX_NODES; n++)
+		for (i = 0; i < t->nodes[n].nifs && i < LAB_MAX_IFS; i++)
+			if (memcmp(t->nodes[n].ifs[i].mac, mac, 6) == 0)
+				return t->nodes[n].name;
+	return NULL;
+}
+
+static const char *an_node_by_ip(const struct lab_topo *t, uint32_t ip)
+{
+	int n, i, a;
+
+	if (!t || !ip)
+		return NULL;
+	for (n = 0; n < t->nnodes && n < LAB_MAX_NODES; n++)
+		for (i = 0; i < t->nodes[n].nifs && i < LAB_MAX_IFS; i++)
+			for (a = 0; a < t->nodes[n].ifs[i].naddrs && a < LAB_MAX_ADDRS; a++)
+				if (t->nodes[n].ifs[i].addrs[a].addr == ip)
+					return t->nodes[n].name;
+	return NULL;
+}
+
+void an_ev_init(struct an_ctx *c, struct ev *e, int64_t t_ns, enum ev_type type,
+		const struct frame_info *fi)
+{
+	const char *snd = NULL, *rcv = NULL;
+	uint32_t sip = fi->ip_src, dip = fi->ip_dst;
+
+	memset(e, 0, sizeof(*e));
+	e->t_ns = t_ns;
+	e->src = EV_SRC_CAPTURE;
+	e->type = type;
+	snprintf(e->link, sizeof(e->link), "%s", c->link ? c->link : "");
+	if (fi->kind == FRAME_ARP) {
+		sip = fi->u.arp.spa;
+		dip = fi->u.arp.tpa;
+	}
+	if (fi->has_ip || fi->kind == FRAME_ARP) {
+		e->src_ip = sip;
+		e->dst_ip = dip;
+	}
+	/* the MAC names the real node (VIP traffic, HSRP/VRRP virtual addresses), the IP
+	 * address is the fallback */
+	if (fi->has_eth)
+		snd = an_node_by_mac(c->topo, fi->eth_src);
+	if (!snd)
+		snd = an_node_by_ip(c->topo, sip);
+	if (fi->has_eth && memcmp(fi->eth_dst, an_bcast, 6) != 0)
+		rcv = an_node_by_mac(c->topo, fi->eth_dst);
+	if (!rcv && !(dip >> 28 == 0xE))   /* not multicast */
+		rcv = an_node_by_ip(c->topo, dip);
+	snprintf(e->node, sizeof(e->node), "%s", snd ? snd : "");
+	snprintf(e->peer, sizeof(e->peer), "%s", rcv ? rcv : "");
+}
+
+void an_emit(struct an_ctx *c, const struct ev *e)
+{
+	(void)ev_push(c->out, e);
+}
+
+static void an_esp(struct an_ctx *c, int64_t t, const struct frame_info *fi)
+{
+	struct ev e;
+
+	c->st->esp++;
+	an_ev_init(c, &e, t, EV_ESP, fi);
+	e.spi = fi->u.esp.spi;
+	e.seq = fi->u.esp.seq;
+	e.natt = (int8_t)fi->natt;
+	snprintf(e.text, sizeof(e.text), "ESP SPI 0x%08x seq %u%s", e.spi, e.seq,
+		 fi->natt ? " (UDP 4500)" : "");
+	an_emit(c, &e);
+}
+
+static void an_vrrp(struct an_ctx *c, int64_t t, const struct frame_info *fi)
+{
+	const struct vrrp_pkt *v = &fi->u.vrrp;
+	char ip[16], ivl[16];
+	struct ev e;
+	size_t off;
+	int i, w;
+
+	c->st->vrrp++;
+	an_ev_init(c, &e, t, EV_VRRP, fi);
+	e.value = v->priority;
+	/* RFC 3768 §6.4.3: only the Master advertises; priority 0 = it stops being Master */
+	snprintf(e.state, sizeof(e.state), "%s", v->priority ? "Master" : "Shutdown");
+	if (v->adver_int_cs % 100)
+		snprintf(ivl, sizeof(ivl), "%u.%02u", v->adver_int_cs / 100, v->adver_int_cs % 100);
+	else
+		snprintf(ivl, sizeof(ivl), "%u", v->adver_int_cs / 100);
+	w = snprintf(e.text, sizeof(e.text), "VRRP v%u vrid %u prio %u adv %s s VIP", v->version,
+		     v->vrid, v->priority, ivl);
+	off = w > 0 ? (size_t)w : 0;
+	for (i = 0; i < v->naddrs && i < VRRP_MAX_ADDRS && off < sizeof(e.text); i++) {
+		w = snprintf(e.text + off, sizeof(e.text) - off, "%s%s", i ? ", " : " ",
+			     frame_ip_str(v->addrs[i], ip));
+		off += w > 0 ? (size_t)w : 0;
+	}
+	/* RFC 3768 §7.1: checksum must verify; TTL MUST be 255 */
+	if (off < sizeof(e.text) && !v->checksum_ok) {
+		w = snprintf(e.text + off, sizeof(e.text) - off, " (bad checksum)");
+		off += w > 0 ? (size_t)w : 0;
+	}
+	if (off < sizeof(e.text) && fi->ip_ttl != 255)
+		snprintf(e.text + off, sizeof(e.text) - off, " (TTL %u, must be 255)", fi->ip_ttl);
+	an_emit(c, &e);
+}
+
+static void an_hsrp(struct an_ctx *c, int64_t t, const struct frame_info *fi)
+{
+	const struct hsrp_pkt *h = &fi->u.hsrp;
+	char ip[16];
+	struct ev e;
+	size_t off;
+
+	c->st->hsrp++;
+	an_ev_init(c, &e, t, EV_HSRP, fi);
+	e.value = (int32_t)h->priority;
+	snprintf(e.state, sizeof(e.state), "%s", hsrp_state_name(h->state));
+	snprintf(e.text, sizeof(e.text), "HSRP v%u %s group %u %s prio %u VIP %s hello %u ms hold %u ms",
+		 h->version, hsrp_op_name(h->op), h->group, hsrp_state_name(h->state), h->priority,
+		 frame_ip_str(h->vip, ip), h->hello_ms, h->hold_ms);
+	off = strlen(e.text);
+	/* RFC 2281 §5.1: TTL 1 */
+	if (h->version == 1 && fi->ip_ttl != 1)
+		snprintf(e.text + off, sizeof(e.text) - off, " (TTL %u, must be 1)", fi->ip_ttl);
+	an_emit(c, &e);
+}
+
+static void an_arp(struct an_ctx *c, int64_t t, const struct frame_info *fi)
+{
+	const struct frame_arp *a = &fi->u.arp;
+	char sip[16], tip[16], sha[18], tha[18], esrc[18], edst[18];
+	struct ev e;
+
+	c->st->arp++;
+	an_ev_init(c, &e, t, EV_ARP, fi);
+	frame_ip_str(a->spa, sip);
+	frame_ip_str(a->tpa, tip);
+	frame_mac_str(a->sha, sha);
+	frame_mac_str(a->tha, tha);
+	frame_mac_str(fi->eth_src, esrc);
+	frame_mac_str(fi->eth_dst, edst);
+	if (a->gratuitous)
+		snprintf(e.text, sizeof(e.text), "ARP gratuitous %s %s is-at %s (eth %s > %s)",
+			 a->op == 2 ? "reply" : "request", sip, sha, esrc, edst);
+	else if (a->op == 1)
+		snprintf(e.text, sizeof(e.text), "ARP request who-has %s tell %s at %s (eth %s > %s)",
+			 tip, sip, sha, esrc, edst);
+	else
+		snprintf(e.text, sizeof(e.text), "ARP reply %s is-at %s to %s at %s (eth %s > %s)",
+			 sip, sha, tip, tha, esrc, edst);
+	an_emit(c, &e);
+}
+
+static void an_icmp(struct an_ctx *c, int64_t t, const struct frame_info *fi)
+{
+	const struct frame_icmp *ic = &fi->u.icmp;
+	char s[16], d[16];
+	struct ev e;
+
+	c->st->icmp++;
+	an_ev_init(c, &e, t, EV_ICMP, fi);
+	frame_ip_str(fi->ip_src, s);
+	frame_ip_str(fi->ip_dst, d);
+	if (ic->type == 8 || ic->type == 0) {
+		e.seq = ic->seq;
+		snprintf(e.text, sizeof(e.text), "ICMP echo %s id %u seq %u %s > %s%s",
+			 ic->type == 8 ? "request" : "reply", ic->id, ic->seq, s, d,
+			 ic->checksum_ok ? "" : " (bad checksum)");
+	} else {
+		snprintf(e.text, sizeof(e.text), "ICMP type %u code %u %s > %s", ic->type, ic->code, s, d);
+	}
+	an_emit(c, &e);
+}
+
+static void an_frame(struct an_ctx *c, const struct pcapng_pkt *p)
+{
+	struct frame_info fi;
+
+	c->nframe++;
+	c->st->frames++;
+	frame_decode(p->data, p->caplen, p->linktype, &fi);
+	if (fi.malformed) {
+		c->st->malformed++;
+		return;
+	}
+	switch (fi.kind) {
+	case FRAME_ISAKMP:
+		an_ike(c, p->t_ns, &fi);
+		break;
+	case FRAME_ESP:
+		an_esp(c, p->t_ns, &fi);
+		break;
+	case FRAME_NATT_KEEPALIVE:
+		c->st->natt_keepalive++;
+		break;
+	case FRAME_VRRP:
+		an_vrrp(c, p->t_ns, &fi);
+		break;
+	case FRAME_HSRP:
+		an_hsrp(c, p->t_ns, &fi);
+		break;
+	case FRAME_ARP:
+		an_arp(c, p->t_ns, &fi);
+		break;
+	case FRAME_ICMP:
+		an_icmp(c, p->t_ns, &fi);
+		break;
+	default:
+		break;
+	}
+}
+
+int an_file(const char *path, const char *link, const struct lab_topo *t, struct an_keys *k,
+	    struct ev_list *out, struct an_stats *st, char *err, size_t errlen)
+{
+	struct pcapng_reader *r;
+	struct pcapng_pkt p;
+	struct an_ctx *c;
+	int rc;
+
+	r = pcapng_open_read(path, err, errlen);
+	if (!r)
+		return -1;
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		pcapng_close_read(r);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	c->link = link;
+	c->topo = t;
+	c->keys = k;
+	c->out = out;
+	c->st = st;
+	while ((rc = pcapng_next(r, &p, err, errlen)) == 1)
+		an_frame(c, &p);
+	/* a file cut short (capture killed mid-block) keeps what was read; only an
+	 * unreadable file is an error */
+	if (rc < 0 && c->nframe == 0) {
+		free(c);
+		pcapng_close_read(r);
+		return -1;
+	}
+	if (rc < 0)
+		st->malformed++;
+	free(c);
+	pcapng_close_read(r);
+	return 0;
+}
