@@ -666,12 +666,14 @@ static void hv_ping(const struct hv *h, const struct rep_probe *p, int y)
 		fprintf(h->f, "<rect class=\"outall\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\"/>"
 			"<rect class=\"outage\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\"/>",
 			x0, h->plot_top, x1 - x0, y - h->plot_top, x0, y + 2, x1 - x0, PING_H - 4);
-		char lab[120];
+		char lab[160];
 		if (r->count > 1)
-			snprintf(lab, sizeof(lab), "outage %.1f s \u00b7 seq %" PRIu32 "\u2013%" PRIu32 " (%zu lost)",
-				 d, r->seq_lo, r->seq_hi, r->count);
+			snprintf(lab, sizeof(lab), "outage %s%.1f s \u00b7 seq %" PRIu32 "\u2013%" PRIu32 " (%zu lost)%s",
+				 r->recovered ? "" : "\u2265 ", d, r->seq_lo, r->seq_hi, r->count,
+				 r->recovered ? "" : " \u2014 not recovered");
 		else
-			snprintf(lab, sizeof(lab), "outage %.1f s \u00b7 seq %" PRIu32 " (1 lost)", d, r->seq_lo);
+			snprintf(lab, sizeof(lab), "outage %s%.1f s \u00b7 seq %" PRIu32 " (1 lost)%s",
+				 r->recovered ? "" : "\u2265 ", d, r->seq_lo, r->recovered ? "" : " \u2014 not recovered");
 		double tw = hv_textw(lab) * 1.1, cx = (x0 + x1) / 2;
 		if (cx - tw / 2 < LEFT)
 			cx = LEFT + tw / 2;

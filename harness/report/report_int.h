@@ -44,6 +44,7 @@ struct rep_prun {
 	uint32_t seq_lo, seq_hi;
 	size_t count;
 	int lost;
+	int recovered;                    /* a probe of the other fate followed */
 	int64_t t_first, t_last, t_end;   /* t_end: next probe of the other fate, or estimate */
 };
 struct rep_probe {

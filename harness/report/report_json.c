@@ -180,8 +180,10 @@ static void rep_json_probes(struct json_w *w, const struct rep_ctx *c)
 			json_kv_int(w, "count", (int64_t)run->count);
 			json_kv_double(w, "t_first", rep_rel(c, run->t_first), 3);
 			json_kv_double(w, "t_last", rep_rel(c, run->t_last), 3);
-			if (run->lost)
+			if (run->lost) {
 				json_kv_double(w, "outage_s", (double)(run->t_end - run->t_first) / 1e9, 3);
+				json_kv_bool(w, "recovered", run->recovered);
+			}
 			json_end_object(w);
 		}
 		json_end_array(w);

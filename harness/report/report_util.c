@@ -285,8 +285,10 @@ size_t rep_probes(const struct rep_ctx *c, struct rep_probe **out)
 			last->count++;
 			continue;
 		}
-		if (last)
+		if (last) {
 			last->t_end = e->t_ns;
+			last->recovered = 1;
+		}
 		struct rep_prun *nr = realloc(p->runs, (p->nruns + 1) * sizeof(*nr));
 		if (!nr)
 			continue;
