@@ -293,6 +293,18 @@ static int parse_sel(struct pctx *c, const struct testcase *tc, char **w, int n,
 	return 0;
 }
 
+/* "LO..HI" — strtod would eat "0." of "0..2", so split at ".." first. */
+static int parse_range(const char *s, double *lo, double *hi)
+{
+	const char *dots = strstr(s, "..");
+	char a[32];
+	if (!dots || (size_t)(dots - s) >= sizeof(a) || dots == s)
+		return -1;
+	memcpy(a, s, dots - s);
+	a[dots - s] = '\0';
+	return (tok_double(a, lo) || tok_double(dots + 2, hi) || *lo > *hi) ? -1 : 0;
+}
+
 static int parse_window(struct pctx *c, const struct testcase *tc, char **w, int n, int *used, struct tc_window *win)
 {
 	static const char *f = "expected 'within dpd-detect(NODE)|vrrp-takeover(NODE)|hsrp-takeover(NODE) "
@@ -320,11 +332,11 @@ static int parse_window(struct pctx *c, const struct testcase *tc, char **w, int
 			return fail(c, "vrrp-takeover(%s): node %s has no vrrp line", node, node);
 		*used = 1;
 		if (n >= 3 && !strcmp(w[1], "plus")) {
-			if (sscanf(w[2], "%lf..%lf", &win->plus_lo, &win->plus_hi) != 2 || win->plus_lo > win->plus_hi)
+			if (parse_range(w[2], &win->plus_lo, &win->plus_hi))
 				return fail(c, "%s; bad 'plus %s'", f, w[2]);
 			*used = 3;
 		}
-	} else if (sscanf(w[0], "%lf..%lf", &win->lo, &win->hi) == 2 && win->lo <= win->hi) {
+	} else if (!parse_range(w[0], &win->lo, &win->hi)) {
 		win->formula = F_LITERAL;
 		*used = 1;
 	} else {
