@@ -90,6 +90,27 @@ static int64_t anchor_ns(const struct run *r, const char *name)
 	return 0;
 }
 
+/* Numeric fields for the picture: seconds from the run start. */
+static void set_anchor(const struct run *r, struct exp_result *o, const char *name, int64_t a)
+{
+	o->has_anchor = 1;
+	o->anchor_s = (a - r->t0_ns) / NS;
+	snprintf(o->anchor, sizeof(o->anchor), "%s", name);
+}
+
+static void set_window(const struct run *r, struct exp_result *o, int64_t a, double lo, double hi)
+{
+	o->has_window = 1;
+	o->win_lo_s = (a - r->t0_ns) / NS + lo;
+	o->win_hi_s = (a - r->t0_ns) / NS + hi;
+}
+
+static void set_measured(const struct run *r, struct exp_result *o, int64_t t)
+{
+	o->has_measured = 1;
+	o->measured_s = (t - r->t0_ns) / NS;
+}
+
 static int sel_match(const struct tc_sel *s, const struct ev *e)
 {
 	if (s->from[0] && strcmp(s->from, e->node))
@@ -187,10 +208,13 @@ static void eval_first(const struct run *r, const struct tc_expect *x, struct ex
 		snprintf(o->detail, sizeof(o->detail), "cannot compute the window %s", x->win.text);
 		return;
 	}
+	set_anchor(r, o, x->after, a);
+	set_window(r, o, a, lo, hi);
 	for (size_t i = 0; i < r->ev.n; i++) {
 		const struct ev *e = &r->ev.v[i];
 		if (e->t_ns >= a && e->t_ns < b && sel_match(&x->sel, e)) {
 			double dt = (e->t_ns - a) / NS;
+			set_measured(r, o, e->t_ns);
 			snprintf(o->measured, sizeof(o->measured), "%.3f s after %s", dt, x->after);
 			snprintf(o->detail, sizeof(o->detail), "%s -> %s %s", e->node, e->peer, e->text);
 			o->status = (dt >= lo && dt <= hi) ? EXP_PASS : EXP_FAIL;
@@ -299,6 +323,8 @@ static void eval_ping(const struct run *r, const struct tc_expect *x, struct exp
 		o->status = EXP_ERROR;
 		return;
 	}
+	set_anchor(r, o, x->after, a);
+	set_window(r, o, a, lo, hi);
 	size_t i = first_after;
 	while (i < p->nrec && p->rec[i].reply_ns)
 		i++;
@@ -317,6 +343,7 @@ static void eval_ping(const struct run *r, const struct tc_expect *x, struct exp
 		return;
 	}
 	double dt = (p->rec[i].sent_ns - a) / NS;
+	set_measured(r, o, p->rec[i].sent_ns);
 	snprintf(o->measured, sizeof(o->measured), "%.3f s after %s (seq %u-%u lost, %zu echoes)", dt, x->after,
 		 p->rec[first_lost].seq, p->rec[i - 1].seq, i - first_lost);
 	o->status = (dt >= lo && dt <= hi) ? EXP_PASS : EXP_FAIL;

@@ -40,7 +40,7 @@ static const char *const spi_palette[] = {
 #define NPAL (sizeof(spi_palette) / sizeof(spi_palette[0]))
 
 struct hv {
-	const struct rep_ctx *c;
+	const struct report_ctx *c;
 	FILE *f;
 	double dur;
 	char nodes[MAX_NODES][32];
@@ -54,7 +54,7 @@ struct hv {
 
 static double hv_x(const struct hv *h, int64_t t)
 {
-	double s = rep_rel(h->c, t);
+	double s = report_rel(h->c, t);
 	double x = LEFT + s / h->dur * PLOT_W;
 	if (x < LEFT - 4)
 		x = LEFT - 4;
@@ -69,7 +69,7 @@ static double hv_xs(const struct hv *h, double s)
 	return x < LEFT - 4 ? LEFT - 4 : x > LEFT + PLOT_W + 4 ? LEFT + PLOT_W + 4 : x;
 }
 
-static void hv_e(const struct hv *h, const char *s) { rep_xml_escape(h->f, s); }
+static void hv_e(const struct hv *h, const char *s) { report_xml_escape(h->f, s); }
 
 static void hv_title(const struct hv *h, const char *s)
 {
@@ -129,26 +129,26 @@ static void hv_axis(const struct hv *h, int y, int top)
 
 /* ---- node lanes ---- */
 
-struct band { int64_t t0, t1; enum rep_ha ha; const char *label, *col; };
+struct band { int64_t t0, t1; enum report_ha ha; const char *label, *col; };
 
 /* HA state of one node over time: from its EV_STATE (and HSRP state) events when it has
  * any, else from its VRRP adverts (sending adverts = Master, a member that is silent =
  * Backup; priority 0 = Master resigning). */
 static size_t hv_bands(const struct hv *h, const char *node, struct band *b, size_t max)
 {
-	const struct rep_ctx *c = h->c;
+	const struct report_ctx *c = h->c;
 	size_t n = 0;
 	int have_state = 0;
 	for (size_t i = 0; i < c->n; i++) {
 		const struct ev *e = c->ev[i];
 		if (strcmp(e->node, node))
 			continue;
-		enum rep_ha ha = HA_NONE;
+		enum report_ha ha = REPORT_HA_NONE;
 		if (e->type == EV_STATE || e->type == EV_HSRP)
-			ha = rep_ha_state(e->state);
-		if (ha == HA_NONE && e->type == EV_STATE)
-			ha = rep_ha_state(e->text);
-		if (ha == HA_NONE)
+			ha = report_ha_state(e->state);
+		if (ha == REPORT_HA_NONE && e->type == EV_STATE)
+			ha = report_ha_state(e->text);
+		if (ha == REPORT_HA_NONE)
 			continue;
 		have_state = 1;
 		if (n && b[n - 1].ha == ha)
@@ -194,9 +194,9 @@ static size_t hv_bands(const struct hv *h, const char *node, struct band *b, siz
 		if (last && ends) {
 			int64_t end = last + ivl_ns;
 			if (run0 > cur && n < max)
-				b[n++] = (struct band){ cur, run0, HA_BACKUP, NULL, NULL };
+				b[n++] = (struct band){ cur, run0, REPORT_HA_BACKUP, NULL, NULL };
 			if (n < max)
-				b[n++] = (struct band){ run0, end < c->t1 ? end : c->t1, HA_MASTER, NULL, NULL };
+				b[n++] = (struct band){ run0, end < c->t1 ? end : c->t1, REPORT_HA_MASTER, NULL, NULL };
 			cur = end;
 			last = 0;
 		}
@@ -209,33 +209,33 @@ static size_t hv_bands(const struct hv *h, const char *node, struct band *b, siz
 			last = e->t_ns - 4 * ivl_ns;   /* close the run at this advert */
 	}
 	if (cur < c->t1 && n < max)
-		b[n++] = (struct band){ cur, c->t1, HA_BACKUP, NULL, NULL };
+		b[n++] = (struct band){ cur, c->t1, REPORT_HA_BACKUP, NULL, NULL };
 	return n;
 }
 
-static const char *hv_ha_color(enum rep_ha ha)
+static const char *hv_ha_color(enum report_ha ha)
 {
-	return ha == HA_MASTER ? COL_MASTER : ha == HA_BACKUP ? COL_BACKUP : ha == HA_FAULT ? COL_FAULT : COL_INIT;
+	return ha == REPORT_HA_MASTER ? COL_MASTER : ha == REPORT_HA_BACKUP ? COL_BACKUP : ha == REPORT_HA_FAULT ? COL_FAULT : COL_INIT;
 }
 
 /* A node without VRRP/HSRP (the branch) shows its SA state in the state row instead:
  * each non-HA EV_STATE lasts until the next one. */
 static size_t hv_sa_bands(const struct hv *h, const char *node, struct band *b, size_t max)
 {
-	const struct rep_ctx *c = h->c;
+	const struct report_ctx *c = h->c;
 	size_t n = 0;
 	for (size_t i = 0; i < c->n && n < max; i++) {
 		const struct ev *e = c->ev[i];
-		if (e->type != EV_STATE || strcmp(e->node, node) || rep_ha_state(e->state) != HA_NONE ||
-		    rep_ha_state(e->text) != HA_NONE)
+		if (e->type != EV_STATE || strcmp(e->node, node) || report_ha_state(e->state) != REPORT_HA_NONE ||
+		    report_ha_state(e->text) != REPORT_HA_NONE)
 			continue;
 		const char *lab = e->state[0] ? e->state : e->text;
 		if (n)
 			b[n - 1].t1 = e->t_ns;
-		int down = rep_icontains(lab, "down") || rep_icontains(lab, "delet") || rep_icontains(lab, "dead");
-		int up = !down && (rep_icontains(lab, "up") || rep_icontains(lab, "establish") ||
-				   rep_icontains(lab, "install"));
-		b[n++] = (struct band){ e->t_ns, c->t1, HA_NONE, lab, up ? "#52606d" : down ? "#e29a9a" : COL_INIT };
+		int down = report_icontains(lab, "down") || report_icontains(lab, "delet") || report_icontains(lab, "dead");
+		int up = !down && (report_icontains(lab, "up") || report_icontains(lab, "establish") ||
+				   report_icontains(lab, "install"));
+		b[n++] = (struct band){ e->t_ns, c->t1, REPORT_HA_NONE, lab, up ? "#52606d" : down ? "#e29a9a" : COL_INIT };
 	}
 	return n;
 }
@@ -246,11 +246,11 @@ static void hv_band_draw(const struct hv *h, int y, const struct band *b, size_t
 		double x0 = hv_x(h, b[i].t0), x1 = hv_x(h, b[i].t1);
 		if (x1 - x0 < 0.5)
 			continue;
-		const char *lab = b[i].label ? b[i].label : rep_ha_name(b[i].ha);
+		const char *lab = b[i].label ? b[i].label : report_ha_name(b[i].ha);
 		const char *col = b[i].col ? b[i].col : hv_ha_color(b[i].ha);
 		char t[200];
 		snprintf(t, sizeof(t), "%s %s from +%.3f s to +%.3f s", node, lab,
-			 rep_rel(h->c, b[i].t0), rep_rel(h->c, b[i].t1));
+			 report_rel(h->c, b[i].t0), report_rel(h->c, b[i].t1));
 		fprintf(h->f, "<rect class=\"band\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"16\" fill=\"%s\">",
 			x0, y, x1 - x0, col);
 		hv_title(h, t);
@@ -266,9 +266,9 @@ static void hv_band_draw(const struct hv *h, int y, const struct band *b, size_t
 }
 
 /* SA bars: one per (SPI, sending node), packed into rows so labels never overlap. */
-struct sabar { const struct rep_spi *s; int row; double x0, x1, lw; int inside; };
+struct sabar { const struct report_spi *s; int row; double x0, x1, lw; int inside; };
 
-static int hv_sa_layout(const struct hv *h, const struct rep_spi *s, size_t ns, const char *node,
+static int hv_sa_layout(const struct hv *h, const struct report_spi *s, size_t ns, const char *node,
 			struct sabar *bars, size_t *nb)
 {
 	double row_end[SA_MAXROW];
@@ -306,16 +306,16 @@ static int hv_sa_layout(const struct hv *h, const struct rep_spi *s, size_t ns, 
 
 static void hv_sa_draw(const struct hv *h, int y, const struct sabar *bars, size_t nb)
 {
-	const struct rep_ctx *c = h->c;
+	const struct report_ctx *c = h->c;
 	for (size_t i = 0; i < nb; i++) {
 		const struct sabar *b = &bars[i];
-		const struct rep_spi *s = b->s;
+		const struct report_spi *s = b->s;
 		int by = y + b->row * SA_ROW;
 		const char *col = hv_spi_color(h, s->spi);
 		char t[240];
 		snprintf(t, sizeof(t), "ESP spi 0x%08" PRIx32 " sent by %s, seq %" PRIu32 "\u2013%" PRIu32
 			 ", %zu packets, +%.3f \u2026 +%.3f s", s->spi, s->node, s->seq_lo, s->seq_hi,
-			 s->packets, rep_rel(c, s->t_first), rep_rel(c, s->t_last));
+			 s->packets, report_rel(c, s->t_first), report_rel(c, s->t_last));
 		fprintf(h->f, "<g class=\"sa\"><rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"12\" rx=\"3\" fill=\"%s\">",
 			b->x0, by, b->x1 - b->x0, col);
 		hv_title(h, t);
@@ -369,13 +369,13 @@ static int hv_zero8(const uint8_t *c)
 
 static size_t hv_ike_clusters(const struct hv *h, struct ikecl **out)
 {
-	const struct rep_ctx *c = h->c;
+	const struct report_ctx *c = h->c;
 	struct ikecl *v = NULL;
 	size_t n = 0, cap = 0;
 	for (size_t i = 0; i < c->n; i++) {
 		const struct ev *e = c->ev[i];
-		if (e->type != EV_IKE || !(e->exch == REP_EXCH_MAIN || e->exch == REP_EXCH_AGGRESSIVE ||
-					   e->exch == REP_EXCH_QUICK))
+		if (e->type != EV_IKE || !(e->exch == REPORT_EXCH_MAIN || e->exch == REPORT_EXCH_AGGRESSIVE ||
+					   e->exch == REPORT_EXCH_QUICK))
 			continue;
 		int a = hv_node(h, e->node), b = hv_node(h, e->peer);
 		size_t k = n, lim = n > 64 ? n - 64 : 0;
@@ -385,7 +385,7 @@ static size_t hv_ike_clusters(const struct hv *h, struct ikecl **out)
 			if (x->exch == e->exch && same_pair && e->t_ns - x->t1 <= 10000000000LL &&
 			    (hv_zero8(x->icookie) || hv_zero8(e->icookie) ||
 			     !memcmp(x->icookie, e->icookie, 8)) &&
-			    (e->exch != REP_EXCH_QUICK || !x->msgid || !e->msgid || x->msgid == e->msgid) &&
+			    (e->exch != REPORT_EXCH_QUICK || !x->msgid || !e->msgid || x->msgid == e->msgid) &&
 			    (e->msgno == 0 || e->msgno > x->maxmsg))
 				break;
 			k--;
@@ -453,13 +453,13 @@ static void hv_ike_flush(const struct hv *h, struct ikepend *p, struct labrow *l
 
 static void hv_ike_draw(const struct hv *h, const struct ikecl *cl, size_t ncl, struct labrow *lr)
 {
-	const struct rep_ctx *c = h->c;
+	const struct report_ctx *c = h->c;
 	struct ikepend pend[MAX_NODES];
 	memset(pend, 0, sizeof(pend));
 	for (size_t i = 0; i < ncl; i++) {
 		const struct ikecl *x = &cl[i];
-		const char *nm = x->exch == REP_EXCH_MAIN ? "MM" : x->exch == REP_EXCH_QUICK ? "QM" : "AM";
-		int full = x->exch == REP_EXCH_MAIN ? 6 : 3;
+		const char *nm = x->exch == REPORT_EXCH_MAIN ? "MM" : x->exch == REPORT_EXCH_QUICK ? "QM" : "AM";
+		int full = x->exch == REPORT_EXCH_MAIN ? 6 : 3;
 		int done = x->maxmsg >= full;
 		char lab[32], t[200];
 		if (done)
@@ -467,9 +467,9 @@ static void hv_ike_draw(const struct hv *h, const struct ikecl *cl, size_t ncl, 
 		else
 			snprintf(lab, sizeof(lab), "%s %d/%d", nm, x->maxmsg, full);
 		snprintf(t, sizeof(t), "%s %s\u2194%s, %d message%s (up to #%d), +%.3f \u2026 +%.3f s%s",
-			 x->exch == REP_EXCH_MAIN ? "Main Mode" : x->exch == REP_EXCH_QUICK ? "Quick Mode" :
+			 x->exch == REPORT_EXCH_MAIN ? "Main Mode" : x->exch == REPORT_EXCH_QUICK ? "Quick Mode" :
 			 "Aggressive Mode", x->a >= 0 ? h->nodes[x->a] : "?", x->b >= 0 ? h->nodes[x->b] : "?",
-			 x->nmsg, x->nmsg == 1 ? "" : "s", x->maxmsg, rep_rel(c, x->t0), rep_rel(c, x->t1),
+			 x->nmsg, x->nmsg == 1 ? "" : "s", x->maxmsg, report_rel(c, x->t0), report_rel(c, x->t1),
 			 done ? "" : " \u2014 incomplete");
 		double x0 = hv_x(h, x->t0), x1 = hv_x(h, x->t1);
 		if (x1 - x0 < 4)
@@ -480,7 +480,7 @@ static void hv_ike_draw(const struct hv *h, const struct ikecl *cl, size_t ncl, 
 				continue;
 			int y = h->lane_y[ln] + 24 + h->sa_rows[ln] * SA_ROW + 2;
 			fprintf(h->f, "<g class=\"ike\"><rect class=\"%s%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"13\" rx=\"2\">",
-				x->exch == REP_EXCH_QUICK ? "qm" : "mm", done ? "" : " inc", x0, y, x1 - x0);
+				x->exch == REPORT_EXCH_QUICK ? "qm" : "mm", done ? "" : " inc", x0, y, x1 - x0);
 			hv_title(h, t);
 			fputs("</rect>", h->f);
 			fputs("</g>\n", h->f);
@@ -512,14 +512,14 @@ static void hv_ike_draw(const struct hv *h, const struct ikecl *cl, size_t ncl, 
 		int y = h->lane_y[ln] + 24 + h->sa_rows[ln] * SA_ROW + 2;
 		double x = hv_x(h, e->t_ns);
 		char t[400];
-		snprintf(t, sizeof(t), "+%.3f s %s \u2192 %s: %s", rep_rel(c, e->t_ns), e->node, e->peer, e->text);
-		if (e->exch == REP_EXCH_MAIN || e->exch == REP_EXCH_QUICK || e->exch == REP_EXCH_AGGRESSIVE) {
+		snprintf(t, sizeof(t), "+%.3f s %s \u2192 %s: %s", report_rel(c, e->t_ns), e->node, e->peer, e->text);
+		if (e->exch == REPORT_EXCH_MAIN || e->exch == REPORT_EXCH_QUICK || e->exch == REPORT_EXCH_AGGRESSIVE) {
 			fprintf(h->f, "<line class=\"msg\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\">", x, y - 1, x, y + 14);
 		} else {   /* informational we could not decrypt, or anything else */
 			fprintf(h->f, "<path class=\"info\" d=\"M%.1f %dl4 5l-4 5l-4 -5z\">", x, y + 1);
 		}
 		hv_title(h, t);
-		fputs(e->exch == REP_EXCH_MAIN || e->exch == REP_EXCH_QUICK || e->exch == REP_EXCH_AGGRESSIVE ?
+		fputs(e->exch == REPORT_EXCH_MAIN || e->exch == REPORT_EXCH_QUICK || e->exch == REPORT_EXCH_AGGRESSIVE ?
 		      "</line>\n" : "</path>\n", h->f);
 	}
 }
@@ -527,7 +527,7 @@ static void hv_ike_draw(const struct hv *h, const struct ikecl *cl, size_t ncl, 
 /* Delete payloads, other notifies and non-HA states: markers with a short label. */
 static void hv_marks_draw(const struct hv *h, struct labrow *lr)
 {
-	const struct rep_ctx *c = h->c;
+	const struct report_ctx *c = h->c;
 	for (size_t i = 0; i < c->n; i++) {
 		const struct ev *e = c->ev[i];
 		int ln = hv_node(h, e->node);
@@ -536,7 +536,7 @@ static void hv_marks_draw(const struct hv *h, struct labrow *lr)
 		int y = h->lane_y[ln] + 24 + h->sa_rows[ln] * SA_ROW + 2;
 		double x = hv_x(h, e->t_ns);
 		char t[400], lab[40];
-		snprintf(t, sizeof(t), "+%.3f s %s%s%s: %s", rep_rel(c, e->t_ns), e->node,
+		snprintf(t, sizeof(t), "+%.3f s %s%s%s: %s", report_rel(c, e->t_ns), e->node,
 			 e->peer[0] ? " \u2192 " : "", e->peer, e->text[0] ? e->text : e->state);
 		if (e->type == EV_IKE_DELETE) {
 			snprintf(lab, sizeof(lab), "DEL");
@@ -544,8 +544,8 @@ static void hv_marks_draw(const struct hv *h, struct labrow *lr)
 		} else if (e->type == EV_IKE_NOTIFY) {
 			snprintf(lab, sizeof(lab), "%.18s", e->text[0] ? e->text : "notify");
 			fprintf(h->f, "<g class=\"ntf\"><path d=\"M%.1f %dl5 6l-5 6l-5 -6z\"/>", x, y);
-		} else if (e->type == EV_STATE && h->has_ha[ln] && rep_ha_state(e->state) == HA_NONE &&
-			   rep_ha_state(e->text) == HA_NONE) {
+		} else if (e->type == EV_STATE && h->has_ha[ln] && report_ha_state(e->state) == REPORT_HA_NONE &&
+			   report_ha_state(e->text) == REPORT_HA_NONE) {
 			snprintf(lab, sizeof(lab), "%.16s", e->state[0] ? e->state : e->text);
 			fprintf(h->f, "<g class=\"stm\"><path d=\"M%.1f %dl5 -8h-10z\"/>", x, y + 12);
 		} else {
@@ -566,7 +566,7 @@ static void hv_marks_draw(const struct hv *h, struct labrow *lr)
 
 static void hv_dpd_log_draw(const struct hv *h)
 {
-	const struct rep_ctx *c = h->c;
+	const struct report_ctx *c = h->c;
 	size_t nlog = 0, dots = 0;
 	for (size_t i = 0; i < c->n; i++)
 		nlog += c->ev[i]->type == EV_LOG;
@@ -576,7 +576,7 @@ static void hv_dpd_log_draw(const struct hv *h)
 			continue;
 		/* a debug-level log would bury the picture: then only notable lines */
 		if (e->type == EV_LOG && (dots >= HV_MAX_LOG_DOTS ||
-					  (nlog > HV_MAX_LOG_DOTS && !rep_interesting_log(e->text))))
+					  (nlog > HV_MAX_LOG_DOTS && !report_interesting_log(e->text))))
 			continue;
 		dots += e->type == EV_LOG;
 		int ln = hv_node(h, e->node);
@@ -585,21 +585,21 @@ static void hv_dpd_log_draw(const struct hv *h)
 		int y = h->lane_y[ln] + h->lane_h[ln] - 18;
 		double x = hv_x(h, e->t_ns);
 		char t[400];
-		snprintf(t, sizeof(t), "+%.3f s %s%s%s: %s", rep_rel(c, e->t_ns), e->node,
+		snprintf(t, sizeof(t), "+%.3f s %s%s%s: %s", report_rel(c, e->t_ns), e->node,
 			 e->peer[0] ? " \u2192 " : "", e->peer, e->text);
 		if (e->type == EV_LOG) {
 			fprintf(h->f, "<circle class=\"log%s\" cx=\"%.1f\" cy=\"%d\" r=\"2.8\">",
-				rep_interesting_log(e->text) ? " hot" : "", x, y + 14);
+				report_interesting_log(e->text) ? " hot" : "", x, y + 14);
 			hv_title(h, t);
 			fputs("</circle>\n", h->f);
 			continue;
 		}
-		int kind = rep_dpd_kind(e);
+		int kind = report_dpd_kind(e);
 		int answered = 0;
 		if (kind == 1) {
 			for (size_t k = i + 1; k < c->n && !answered; k++) {
 				const struct ev *a = c->ev[k];
-				answered = a->type == EV_DPD && rep_dpd_kind(a) == 2 && a->seq == e->seq;
+				answered = a->type == EV_DPD && report_dpd_kind(a) == 2 && a->seq == e->seq;
 			}
 		}
 		if (kind == 2)
@@ -624,7 +624,7 @@ static void hv_dpd_log_draw(const struct hv *h)
 
 static void hv_actions(const struct hv *h, int y)
 {
-	const struct rep_ctx *c = h->c;
+	const struct report_ctx *c = h->c;
 	double end[2] = { -1e9, -1e9 };
 	for (size_t i = 0; i < c->n; i++) {
 		const struct ev *e = c->ev[i];
@@ -633,7 +633,7 @@ static void hv_actions(const struct hv *h, int y)
 		double x = hv_x(h, e->t_ns);
 		const char *lab = e->label[0] ? e->label : e->text;
 		char t[600];
-		snprintf(t, sizeof(t), "+%.3f s %s%s%s", rep_rel(c, e->t_ns), lab,
+		snprintf(t, sizeof(t), "+%.3f s %s%s%s", report_rel(c, e->t_ns), lab,
 			 e->text[0] && strcmp(e->text, lab) ? ": " : "", e->text[0] && strcmp(e->text, lab) ? e->text : "");
 		fprintf(h->f, "<g class=\"act\"><line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>",
 			x, y + 4, x, h->plot_bot);
@@ -648,9 +648,9 @@ static void hv_actions(const struct hv *h, int y)
 	}
 }
 
-static void hv_ping(const struct hv *h, const struct rep_probe *p, int y)
+static void hv_ping(const struct hv *h, const struct report_probe *p, int y)
 {
-	const struct rep_ctx *c = h->c;
+	const struct report_ctx *c = h->c;
 	double pxs = p->interval_s > 0 ? p->interval_s / h->dur * PLOT_W : 4;
 	double w = pxs * 0.7;
 	if (w < 1.2)
@@ -658,7 +658,7 @@ static void hv_ping(const struct hv *h, const struct rep_probe *p, int y)
 	if (w > 6)
 		w = 6;
 	for (size_t j = 0; j < p->nruns; j++) {
-		const struct rep_prun *r = &p->runs[j];
+		const struct report_prun *r = &p->runs[j];
 		if (!r->lost)
 			continue;
 		double x0 = hv_x(h, r->t_first) - w / 2, x1 = hv_x(h, r->t_end) - w / 2;
@@ -689,10 +689,10 @@ static void hv_ping(const struct hv *h, const struct rep_probe *p, int y)
 		double x = hv_x(h, e->t_ns);
 		char t[120];
 		if (e->value >= 0)
-			snprintf(t, sizeof(t), "+%.3f s ping %s seq %" PRIu32 ": %.1f ms", rep_rel(c, e->t_ns),
+			snprintf(t, sizeof(t), "+%.3f s ping %s seq %" PRIu32 ": %.1f ms", report_rel(c, e->t_ns),
 				 p->label, e->seq, e->value / 1000.0);
 		else
-			snprintf(t, sizeof(t), "+%.3f s ping %s seq %" PRIu32 ": lost", rep_rel(c, e->t_ns),
+			snprintf(t, sizeof(t), "+%.3f s ping %s seq %" PRIu32 ": lost", report_rel(c, e->t_ns),
 				 p->label, e->seq);
 		fprintf(h->f, "<rect class=\"%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"16\">",
 			e->value >= 0 ? "pok" : "plost", x - w / 2, y + 12, w);
@@ -847,20 +847,20 @@ static const char *hv_css =
 
 int report_write_html(const struct run_report *r, const char *path)
 {
-	struct rep_ctx c;
-	if (rep_ctx_init(&c, r) < 0)
+	struct report_ctx c;
+	if (report_ctx_init(&c, r) < 0)
 		return -1;
 	char tmp[1024];
-	FILE *f = rep_open_tmp(path, tmp, sizeof(tmp));
+	FILE *f = report_open_tmp(path, tmp, sizeof(tmp));
 	if (!f) {
-		rep_ctx_free(&c);
+		report_ctx_free(&c);
 		return -1;
 	}
 	struct hv hh, *h = &hh;
 	memset(h, 0, sizeof(*h));
 	h->c = &c;
 	h->f = f;
-	h->dur = rep_duration(&c) > 0.001 ? rep_duration(&c) : 0.001;
+	h->dur = report_duration(&c) > 0.001 ? report_duration(&c) : 0.001;
 	for (int i = 0; i < r->nnodes && i < MAX_NODES; i++)
 		snprintf(h->nodes[h->nnodes++], 32, "%s", r->nodes[i]);
 	if (!h->nnodes)   /* no lane order given: nodes in order of first appearance */
@@ -870,10 +870,10 @@ int report_write_html(const struct run_report *r, const char *path)
 				snprintf(h->nodes[h->nnodes++], 32, "%s", e->node);
 		}
 
-	struct rep_spi *spis;
-	size_t nspi = rep_spis(&c, 0, &spis);
-	struct rep_spi *spis_peer;
-	size_t nspp = rep_spis(&c, 1, &spis_peer);
+	struct report_spi *spis;
+	size_t nspi = report_spis(&c, 0, &spis);
+	struct report_spi *spis_peer;
+	size_t nspp = report_spis(&c, 1, &spis_peer);
 	h->spis = calloc(nspi + 1, sizeof(*h->spis));
 	for (size_t i = 0; h->spis && i < nspi; i++) {
 		size_t k;
@@ -893,8 +893,8 @@ int report_write_html(const struct run_report *r, const char *path)
 	struct sabar *bars = calloc(nspi + 1, sizeof(*bars));
 	size_t *nbars = calloc(MAX_NODES, sizeof(*nbars));
 	struct sabar **lane_bars = calloc(MAX_NODES, sizeof(*lane_bars));
-	struct rep_probe *probes;
-	size_t nprobe = rep_probes(&c, &probes);
+	struct report_probe *probes;
+	size_t nprobe = report_probes(&c, &probes);
 	int nexprow = 0;
 	for (int i = 0; i < r->nexps; i++)
 		nexprow += (r->exps[i].has_window && isfinite(r->exps[i].win_lo_s) && isfinite(r->exps[i].win_hi_s)) ||
@@ -922,7 +922,7 @@ int report_write_html(const struct run_report *r, const char *path)
 	int height = y + AXIS_H + 4;
 
 	char iso[40];
-	rep_iso8601(c.t0, iso, sizeof(iso));
+	report_iso8601(c.t0, iso, sizeof(iso));
 	const char *vn = report_verdict_name(r->verdict);
 	char VN[8];
 	snprintf(VN, sizeof(VN), "%s", vn);
@@ -936,7 +936,7 @@ int report_write_html(const struct run_report *r, const char *path)
 	fprintf(f, "<span class=\"badge %s\">%s</span></h1>\n<div class=\"meta\">run ", vn, VN);
 	hv_e(h, r->run_id);
 	fprintf(f, " \u00b7 start %s \u00b7 duration %.3f s \u00b7 time scale %g \u00b7 %zu events</div>\n",
-		iso, rep_duration(&c), r->time_scale, c.n);
+		iso, report_duration(&c), r->time_scale, c.n);
 
 	fprintf(f, "<svg class=\"timeline\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
 		"xmlns=\"http://www.w3.org/2000/svg\" role=\"img\">\n", SVG_W, height, SVG_W, height);
@@ -951,7 +951,7 @@ int report_write_html(const struct run_report *r, const char *path)
 			"<line class=\"sep\" x1=\"0\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
 			"<text class=\"lanel\" x=\"8\" y=\"%d\">", i % 2, ly, SVG_W, h->lane_h[i], ly, SVG_W, ly, ly + 20);
 		if (strlen(h->nodes[i]) > 14) {   /* the lane label column is narrow */
-			rep_xml_escape_n(f, h->nodes[i], 13);
+			report_xml_escape_n(f, h->nodes[i], 13);
 			fputs("\u2026", f);
 			hv_title(h, h->nodes[i]);
 		} else {
@@ -1098,8 +1098,8 @@ int report_write_html(const struct run_report *r, const char *path)
 	for (size_t i = 0; i < cap; i++) {
 		const struct ev *e = c.ev[i];
 		char text[256];
-		rep_ev_text(e, text, sizeof(text));
-		fprintf(f, "<tr><td>+%.3f</td><td>%s</td><td>", rep_rel(&c, e->t_ns), ev_type_name(e->type));
+		report_ev_text(e, text, sizeof(text));
+		fprintf(f, "<tr><td>+%.3f</td><td>%s</td><td>", report_rel(&c, e->t_ns), ev_type_name(e->type));
 		hv_e(h, e->node);
 		fputs(e->peer[0] ? " \u2192 " : "", f);
 		hv_e(h, e->peer);
@@ -1109,12 +1109,12 @@ int report_write_html(const struct run_report *r, const char *path)
 	}
 	fputs("</table>\n</details>\n</body>\n</html>\n", f);
 
-	rep_probes_free(probes, nprobe);
+	report_probes_free(probes, nprobe);
 	free(spis);
 	free(bars);
 	free(nbars);
 	free(lane_bars);
 	free(h->spis);
-	rep_ctx_free(&c);
-	return rep_close_tmp(f, tmp, path, 1);
+	report_ctx_free(&c);
+	return report_close_tmp(f, tmp, path, 1);
 }

@@ -11,14 +11,14 @@
 #include "report_int.h"
 #include "json.h"
 
-FILE *rep_open_tmp(const char *path, char *tmp, size_t len)
+FILE *report_open_tmp(const char *path, char *tmp, size_t len)
 {
 	if ((size_t)snprintf(tmp, len, "%s.tmp", path) >= len)
 		return NULL;
 	return fopen(tmp, "w");
 }
 
-int rep_close_tmp(FILE *f, const char *tmp, const char *path, int ok)
+int report_close_tmp(FILE *f, const char *tmp, const char *path, int ok)
 {
 	if (fflush(f) != 0 || ferror(f))
 		ok = 0;
@@ -31,10 +31,10 @@ int rep_close_tmp(FILE *f, const char *tmp, const char *path, int ok)
 	return 0;
 }
 
-static void rep_json_time(struct json_w *w, const char *key, int64_t ns)
+static void report_json_time(struct json_w *w, const char *key, int64_t ns)
 {
 	char iso[40];
-	rep_iso8601(ns, iso, sizeof(iso));
+	report_iso8601(ns, iso, sizeof(iso));
 	json_key(w, key);
 	json_begin_object(w);
 	json_kv_string(w, "iso", iso);
@@ -42,13 +42,13 @@ static void rep_json_time(struct json_w *w, const char *key, int64_t ns)
 	json_end_object(w);
 }
 
-static void rep_json_hex(struct json_w *w, const char *key, uint32_t v)
+static void report_json_hex(struct json_w *w, const char *key, uint32_t v)
 {
 	json_key(w, key);
 	json_stringf(w, "0x%08" PRIx32, v);
 }
 
-static int rep_hex_cookie(const uint8_t c[8])
+static int report_hex_cookie(const uint8_t c[8])
 {
 	for (int i = 0; i < 8; i++)
 		if (c[i])
@@ -57,10 +57,10 @@ static int rep_hex_cookie(const uint8_t c[8])
 }
 
 /* One event as an object; its type decides which numeric fields matter. */
-static void rep_json_event(struct json_w *w, const struct rep_ctx *c, const struct ev *e)
+static void report_json_event(struct json_w *w, const struct report_ctx *c, const struct ev *e)
 {
 	json_begin_object(w);
-	json_kv_double(w, "t", rep_rel(c, e->t_ns), 3);
+	json_kv_double(w, "t", report_rel(c, e->t_ns), 3);
 	json_kv_string(w, "type", ev_type_name(e->type));
 	if (e->node[0])
 		json_kv_string(w, "node", e->node);
@@ -71,20 +71,20 @@ static void rep_json_event(struct json_w *w, const struct rep_ctx *c, const stru
 	if (e->label[0])
 		json_kv_string(w, "label", e->label);
 	char text[256];
-	rep_ev_text(e, text, sizeof(text));
+	report_ev_text(e, text, sizeof(text));
 	json_kv_string(w, "text", text);
 	switch (e->type) {
 	case EV_ESP:
-		rep_json_hex(w, "spi", e->spi);
+		report_json_hex(w, "spi", e->spi);
 		json_kv_int(w, "seq", e->seq);
 		break;
 	case EV_IKE_DELETE:
 		if (e->spi)
-			rep_json_hex(w, "spi", e->spi);
+			report_json_hex(w, "spi", e->spi);
 		break;
 	case EV_DPD:
-		json_kv_string(w, "dpd", rep_dpd_kind(e) == 2 ? "ack" : "r-u-there");
-		rep_json_hex(w, "seq", e->seq);
+		json_kv_string(w, "dpd", report_dpd_kind(e) == 2 ? "ack" : "r-u-there");
+		report_json_hex(w, "seq", e->seq);
 		break;
 	case EV_PING:
 		json_kv_int(w, "seq", e->seq);
@@ -107,7 +107,7 @@ static void rep_json_event(struct json_w *w, const struct rep_ctx *c, const stru
 			json_kv_int(w, "msgno", e->msgno);
 		if (e->notify)
 			json_kv_int(w, "notify", e->notify);
-		if (rep_hex_cookie(e->icookie)) {
+		if (report_hex_cookie(e->icookie)) {
 			char ck[40];
 			for (int i = 0; i < 8; i++)
 				snprintf(ck + 2 * i, 3, "%02x", e->icookie[i]);
@@ -121,7 +121,7 @@ static void rep_json_event(struct json_w *w, const struct rep_ctx *c, const stru
 	json_end_object(w);
 }
 
-static void rep_json_exp(struct json_w *w, const struct exp_result *x)
+static void report_json_exp(struct json_w *w, const struct exp_result *x)
 {
 	json_begin_object(w);
 	json_kv_string(w, "name", x->name);
@@ -148,10 +148,10 @@ static void rep_json_exp(struct json_w *w, const struct exp_result *x)
 	json_end_object(w);
 }
 
-static void rep_json_probes(struct json_w *w, const struct rep_ctx *c)
+static void report_json_probes(struct json_w *w, const struct report_ctx *c)
 {
-	struct rep_probe *p;
-	size_t np = rep_probes(c, &p);
+	struct report_probe *p;
+	size_t np = report_probes(c, &p);
 	json_key(w, "probes");
 	json_begin_array(w);
 	for (size_t i = 0; i < np; i++) {
@@ -172,14 +172,14 @@ static void rep_json_probes(struct json_w *w, const struct rep_ctx *c)
 		json_key(w, "runs");
 		json_begin_array(w);
 		for (size_t j = 0; j < p[i].nruns; j++) {
-			const struct rep_prun *run = &p[i].runs[j];
+			const struct report_prun *run = &p[i].runs[j];
 			json_begin_object(w);
 			json_kv_string(w, "fate", run->lost ? "lost" : "ok");
 			json_kv_int(w, "seq_first", run->seq_lo);
 			json_kv_int(w, "seq_last", run->seq_hi);
 			json_kv_int(w, "count", (int64_t)run->count);
-			json_kv_double(w, "t_first", rep_rel(c, run->t_first), 3);
-			json_kv_double(w, "t_last", rep_rel(c, run->t_last), 3);
+			json_kv_double(w, "t_first", report_rel(c, run->t_first), 3);
+			json_kv_double(w, "t_last", report_rel(c, run->t_last), 3);
 			if (run->lost) {
 				json_kv_double(w, "outage_s", (double)(run->t_end - run->t_first) / 1e9, 3);
 				json_kv_bool(w, "recovered", run->recovered);
@@ -190,48 +190,48 @@ static void rep_json_probes(struct json_w *w, const struct rep_ctx *c)
 		json_end_object(w);
 	}
 	json_end_array(w);
-	rep_probes_free(p, np);
+	report_probes_free(p, np);
 }
 
-static void rep_json_spis(struct json_w *w, const struct rep_ctx *c)
+static void report_json_spis(struct json_w *w, const struct report_ctx *c)
 {
-	struct rep_spi *s;
-	size_t ns = rep_spis(c, 1, &s);
+	struct report_spi *s;
+	size_t ns = report_spis(c, 1, &s);
 	json_key(w, "esp");
 	json_begin_array(w);
 	for (size_t i = 0; i < ns; i++) {
 		json_begin_object(w);
-		rep_json_hex(w, "spi", s[i].spi);
+		report_json_hex(w, "spi", s[i].spi);
 		json_kv_string(w, "node", s[i].node);
 		json_kv_string(w, "peer", s[i].peer);
 		json_kv_int(w, "packets", (int64_t)s[i].packets);
 		json_kv_int(w, "seq_first", s[i].seq_lo);
 		json_kv_int(w, "seq_last", s[i].seq_hi);
-		json_kv_double(w, "t_first", rep_rel(c, s[i].t_first), 3);
-		json_kv_double(w, "t_last", rep_rel(c, s[i].t_last), 3);
+		json_kv_double(w, "t_first", report_rel(c, s[i].t_first), 3);
+		json_kv_double(w, "t_last", report_rel(c, s[i].t_last), 3);
 		json_end_object(w);
 	}
 	json_end_array(w);
 	free(s);
 }
 
-static void rep_json_timeline(struct json_w *w, const struct rep_ctx *c)
+static void report_json_timeline(struct json_w *w, const struct report_ctx *c)
 {
-	struct rep_row *rows;
-	size_t n = rep_rows(c, 0, &rows);
+	struct report_row *rows;
+	size_t n = report_rows(c, 0, &rows);
 	json_key(w, "timeline");
 	json_begin_array(w);
 	for (size_t i = 0; i < n; i++) {
-		const struct rep_row *row = &rows[i];
-		if (row->kind == ROW_EVENT) {
-			rep_json_event(w, c, row->e);
+		const struct report_row *row = &rows[i];
+		if (row->kind == REPORT_ROW_EVENT) {
+			report_json_event(w, c, row->e);
 			continue;
 		}
 		char text[256];
-		rep_row_text(c, row, text, sizeof(text));
+		report_row_text(c, row, text, sizeof(text));
 		json_begin_object(w);
-		json_kv_double(w, "t", rep_rel(c, row->t0), 3);
-		json_kv_double(w, "t_end", rep_rel(c, row->t1), 3);
+		json_kv_double(w, "t", report_rel(c, row->t0), 3);
+		json_kv_double(w, "t_end", report_rel(c, row->t1), 3);
 		json_kv_string(w, "type", ev_type_name(row->e->type));
 		json_kv_bool(w, "folded", 1);
 		if (row->e->node[0])
@@ -240,13 +240,13 @@ static void rep_json_timeline(struct json_w *w, const struct rep_ctx *c)
 			json_kv_string(w, "peer", row->e->peer);
 		if (row->e->link[0])
 			json_kv_string(w, "link", row->e->link);
-		if (row->kind == ROW_PING) {
+		if (row->kind == REPORT_ROW_PING) {
 			json_kv_string(w, "label", row->e->label);
 			json_kv_string(w, "fate", row->lost ? "lost" : "ok");
 		}
 		json_kv_string(w, "text", text);
-		if (row->kind == ROW_ESP)
-			rep_json_hex(w, "spi", row->e->spi);
+		if (row->kind == REPORT_ROW_ESP)
+			report_json_hex(w, "spi", row->e->spi);
 		json_kv_int(w, "seq_first", row->seq_lo);
 		json_kv_int(w, "seq_last", row->seq_hi);
 		json_kv_int(w, "count", (int64_t)row->count);
@@ -258,13 +258,13 @@ static void rep_json_timeline(struct json_w *w, const struct rep_ctx *c)
 
 int report_write_json(const struct run_report *r, const char *path)
 {
-	struct rep_ctx c;
-	if (rep_ctx_init(&c, r) < 0)
+	struct report_ctx c;
+	if (report_ctx_init(&c, r) < 0)
 		return -1;
 	char tmp[1024];
-	FILE *f = rep_open_tmp(path, tmp, sizeof(tmp));
+	FILE *f = report_open_tmp(path, tmp, sizeof(tmp));
 	if (!f) {
-		rep_ctx_free(&c);
+		report_ctx_free(&c);
 		return -1;
 	}
 	struct json_w w;
@@ -274,9 +274,9 @@ int report_write_json(const struct run_report *r, const char *path)
 	json_kv_string(&w, "testcase", r->testcase);
 	json_kv_string(&w, "run_id", r->run_id);
 	json_kv_double(&w, "time_scale", r->time_scale, -1);
-	rep_json_time(&w, "start", c.t0);
-	rep_json_time(&w, "end", c.t1);
-	json_kv_double(&w, "duration_s", rep_duration(&c), 3);
+	report_json_time(&w, "start", c.t0);
+	report_json_time(&w, "end", c.t1);
+	json_kv_double(&w, "duration_s", report_duration(&c), 3);
 	json_kv_string(&w, "verdict", report_verdict_name(r->verdict));
 	if (r->verdict == 3 || r->skip_reason[0])
 		json_kv_string(&w, "skip_reason", r->skip_reason);
@@ -298,7 +298,7 @@ int report_write_json(const struct run_report *r, const char *path)
 	json_key(&w, "expectations");
 	json_begin_array(&w);
 	for (int i = 0; i < r->nexps; i++)
-		rep_json_exp(&w, &r->exps[i]);
+		report_json_exp(&w, &r->exps[i]);
 	json_end_array(&w);
 
 	json_key(&w, "nodes");
@@ -312,7 +312,7 @@ int report_write_json(const struct run_report *r, const char *path)
 	for (int i = 0; i < r->nping && i < 8; i++)
 		json_string(&w, r->ping_summary[i]);
 	json_end_array(&w);
-	rep_json_probes(&w, &c);
+	report_json_probes(&w, &c);
 
 	json_key(&w, "files");
 	json_begin_array(&w);
@@ -332,8 +332,8 @@ int report_write_json(const struct run_report *r, const char *path)
 		json_kv_int(&w, ev_type_name((enum ev_type)t), (int64_t)by_type[t]);
 	json_end_object(&w);
 
-	rep_json_spis(&w, &c);
-	rep_json_timeline(&w, &c);
+	report_json_spis(&w, &c);
+	report_json_timeline(&w, &c);
 
 	size_t cap = c.n < REPORT_MAX_EVENTS ? c.n : REPORT_MAX_EVENTS;
 	json_kv_int(&w, "events_total", (int64_t)c.n);
@@ -341,12 +341,12 @@ int report_write_json(const struct run_report *r, const char *path)
 	json_key(&w, "events");
 	json_begin_array(&w);
 	for (size_t i = 0; i < cap; i++)
-		rep_json_event(&w, &c, c.ev[i]);
+		report_json_event(&w, &c, c.ev[i]);
 	json_end_array(&w);
 	json_end_object(&w);
 	int ok = json_finish(&w) == 0;
-	rep_ctx_free(&c);
-	return rep_close_tmp(f, tmp, path, ok);
+	report_ctx_free(&c);
+	return report_close_tmp(f, tmp, path, ok);
 }
 
 int report_write_all(const struct run_report *r)

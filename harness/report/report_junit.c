@@ -7,32 +7,32 @@
 #include <string.h>
 #include "report_int.h"
 
-static void rep_x(FILE *f, const char *s) { rep_xml_escape(f, s); }
+static void report_x(FILE *f, const char *s) { report_xml_escape(f, s); }
 
-static void rep_junit_case(FILE *f, const struct run_report *r, const char *name,
+static void report_junit_case(FILE *f, const struct run_report *r, const char *name,
 			   double secs, const char *file, int line)
 {
 	fputs("\t<testcase classname=\"ipsec-ha-harness.", f);
-	rep_x(f, r->testcase);
+	report_x(f, r->testcase);
 	fputs("\" name=\"", f);
-	rep_x(f, name);
+	report_x(f, name);
 	fprintf(f, "\" time=\"%.3f\"", secs);
 	if (file && file[0]) {
 		fputs(" file=\"", f);
-		rep_x(f, file);
+		report_x(f, file);
 		fprintf(f, "\" line=\"%d\"", line);
 	}
 }
 
 int report_write_junit(const struct run_report *r, const char *path)
 {
-	struct rep_ctx c;
-	if (rep_ctx_init(&c, r) < 0)
+	struct report_ctx c;
+	if (report_ctx_init(&c, r) < 0)
 		return -1;
 	char tmp[1024];
-	FILE *f = rep_open_tmp(path, tmp, sizeof(tmp));
+	FILE *f = report_open_tmp(path, tmp, sizeof(tmp));
 	if (!f) {
-		rep_ctx_free(&c);
+		report_ctx_free(&c);
 		return -1;
 	}
 	int tests = 0, failures = 0, errors = 0, skipped = 0;
@@ -62,31 +62,31 @@ int report_write_junit(const struct run_report *r, const char *path)
 			failures++;
 	}
 	char iso[40];
-	rep_iso8601(c.t0, iso, sizeof(iso));
+	report_iso8601(c.t0, iso, sizeof(iso));
 	iso[19] = 0;   /* JUnit's timestamp has no fraction or zone */
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"", f);
-	rep_x(f, r->testcase);
+	report_x(f, r->testcase);
 	fprintf(f, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\""
-		" timestamp=\"%s\" id=\"", tests, failures, errors, skipped, rep_duration(&c), iso);
-	rep_x(f, r->run_id);
+		" timestamp=\"%s\" id=\"", tests, failures, errors, skipped, report_duration(&c), iso);
+	report_x(f, r->run_id);
 	fputs("\">\n\t<properties>\n", f);
 	fprintf(f, "\t\t<property name=\"time_scale\" value=\"%g\"/>\n", r->time_scale);
 	fprintf(f, "\t\t<property name=\"verdict\" value=\"%s\"/>\n", report_verdict_name(r->verdict));
 	if (r->leak[0]) {
 		fputs("\t\t<property name=\"leak_guard\" value=\"", f);
-		rep_x(f, r->leak);
+		report_x(f, r->leak);
 		fputs("\"/>\n", f);
 	}
 	for (int i = 0; i < r->nfiles && i < 32; i++) {
 		fputs("\t\t<property name=\"file\" value=\"", f);
-		rep_x(f, r->files[i]);
+		report_x(f, r->files[i]);
 		fputs("\"/>\n", f);
 	}
 	fputs("\t</properties>\n", f);
 
 	for (int i = 0; i < r->nexps && r->verdict != 3; i++) {
 		const struct exp_result *x = &r->exps[i];
-		rep_junit_case(f, r, x->name, x->seconds, x->file, x->line);
+		report_junit_case(f, r, x->name, x->seconds, x->file, x->line);
 		const char *tag = x->status == EXP_FAIL ? "failure" : x->status == EXP_ERROR ? "error" :
 				  x->status == EXP_SKIP ? "skipped" : NULL;
 		if (!tag) {
@@ -94,48 +94,48 @@ int report_write_junit(const struct run_report *r, const char *path)
 			continue;
 		}
 		fprintf(f, ">\n\t\t<%s message=\"", tag);
-		rep_x(f, x->detail[0] ? x->detail : exp_status_name(x->status));
+		report_x(f, x->detail[0] ? x->detail : exp_status_name(x->status));
 		if (x->status == EXP_SKIP) {
 			fputs("\"/>\n\t</testcase>\n", f);
 			continue;
 		}
 		fprintf(f, "\" type=\"%s\">", exp_status_name(x->status));
 		fputs("expectation: ", f);
-		rep_x(f, x->name);
+		report_x(f, x->name);
 		fprintf(f, "\nat: ");
-		rep_x(f, x->file);
+		report_x(f, x->file);
 		fprintf(f, ":%d\nmeasured: ", x->line);
-		rep_x(f, x->measured);
+		report_x(f, x->measured);
 		fputs("\nwindow: ", f);
-		rep_x(f, x->window);
+		report_x(f, x->window);
 		fputs("\ndetail: ", f);
-		rep_x(f, x->detail);
+		report_x(f, x->detail);
 		fprintf(f, "</%s>\n\t</testcase>\n", tag);
 	}
 	if (run_case) {
-		rep_junit_case(f, r, "run", rep_duration(&c), NULL, 0);
+		report_junit_case(f, r, "run", report_duration(&c), NULL, 0);
 		if (r->verdict == 3) {
 			fputs(">\n\t\t<skipped message=\"", f);
-			rep_x(f, r->skip_reason[0] ? r->skip_reason : "skipped");
+			report_x(f, r->skip_reason[0] ? r->skip_reason : "skipped");
 			fputs("\"/>\n\t</testcase>\n", f);
 		} else if (r->verdict == 2) {
 			fputs(">\n\t\t<error message=\"", f);
-			rep_x(f, r->error[0] ? r->error : "error");
+			report_x(f, r->error[0] ? r->error : "error");
 			fputs("\"/>\n\t</testcase>\n", f);
 		} else if (r->verdict == 1 && exp_fail == 0) {
 			fputs(">\n\t\t<failure message=\"", f);
-			rep_x(f, r->error[0] ? r->error : r->leak[0] ? r->leak : "run failed");
+			report_x(f, r->error[0] ? r->error : r->leak[0] ? r->leak : "run failed");
 			fputs("\"/>\n\t</testcase>\n", f);
 		} else {
 			fputs("/>\n", f);
 		}
 	}
-	char *tl = rep_timeline_string(r);
+	char *tl = report_timeline_string(r);
 	fputs("\t<system-out>", f);
 	if (tl)
-		rep_x(f, tl);
+		report_x(f, tl);
 	fputs("</system-out>\n</testsuite>\n", f);
 	free(tl);
-	rep_ctx_free(&c);
-	return rep_close_tmp(f, tmp, path, 1);
+	report_ctx_free(&c);
+	return report_close_tmp(f, tmp, path, 1);
 }

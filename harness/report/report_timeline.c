@@ -1,7 +1,7 @@
 /* report_timeline.c — the terminal view of a run: header, one line per interesting
  * event relative to the start (ESP, ping, adverts and ICMP folded into runs, plain ARP
  * and uninteresting log lines left out), the expectations and the verdict. At most
- * REP_COLS columns per line.
+ * REPORT_COLS columns per line.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 #include "report_int.h"
 
-#define REP_COLS 120
+#define REPORT_COLS 120
 
 #define C_RESET "\033[0m"
 #define C_BOLD  "\033[1m"
@@ -22,7 +22,7 @@
 #define C_CYAN  "\033[36m"
 
 /* Cut `s` after `cols` code points, ending it with "…" when something was cut. */
-static void rep_clip(char *s, size_t cols)
+static void report_clip(char *s, size_t cols)
 {
 	size_t n = 0;
 	for (char *p = s; *p; p++) {
@@ -41,7 +41,7 @@ static void rep_clip(char *s, size_t cols)
 	}
 }
 
-static size_t rep_cols(const char *s)
+static size_t report_cols(const char *s)
 {
 	size_t n = 0;
 	for (; *s; s++)
@@ -50,7 +50,7 @@ static size_t rep_cols(const char *s)
 	return n;
 }
 
-static const char *rep_type_color(const struct rep_row *w)
+static const char *report_type_color(const struct report_row *w)
 {
 	switch (w->e->type) {
 	case EV_IKE: return C_CYAN;
@@ -65,10 +65,10 @@ static const char *rep_type_color(const struct rep_row *w)
 	}
 }
 
-static void rep_print_rows(const struct rep_ctx *c, FILE *out, int color)
+static void report_print_rows(const struct report_ctx *c, FILE *out, int color)
 {
-	struct rep_row *rows;
-	size_t n = rep_rows(c, 1, &rows);
+	struct report_row *rows;
+	size_t n = report_rows(c, 1, &rows);
 	int nw = 5;
 	for (int i = 0; i < c->r->nnodes && i < 32; i++) {
 		int l = (int)strlen(c->r->nodes[i]);
@@ -78,13 +78,13 @@ static void rep_print_rows(const struct rep_ctx *c, FILE *out, int color)
 	if (nw > 12)
 		nw = 12;
 	for (size_t i = 0; i < n; i++) {
-		const struct rep_row *w = &rows[i];
+		const struct report_row *w = &rows[i];
 		const struct ev *e = w->e;
 		char when[48], who[80], what[400], line[600];
 		if (w->count > 1)
-			snprintf(when, sizeof(when), "+%.3f \u2026 +%.3f s", rep_rel(c, w->t0), rep_rel(c, w->t1));
+			snprintf(when, sizeof(when), "+%.3f \u2026 +%.3f s", report_rel(c, w->t0), report_rel(c, w->t1));
 		else
-			snprintf(when, sizeof(when), "+%.3f s", rep_rel(c, w->t0));
+			snprintf(when, sizeof(when), "+%.3f s", report_rel(c, w->t0));
 		if (e->type == EV_ACTION)
 			snprintf(who, sizeof(who), "%-*s   %-*s", nw, "harness", nw, e->node);
 		else if (e->type == EV_PING)
@@ -94,14 +94,14 @@ static void rep_print_rows(const struct rep_ctx *c, FILE *out, int color)
 			snprintf(who, sizeof(who), "%-*.*s \u2192 %-*.*s", nw, nw, e->node, nw, nw, e->peer);
 		else
 			snprintf(who, sizeof(who), "%-*.*s   %-*s", nw, nw, e->node[0] ? e->node : "-", nw, "");
-		rep_row_text(c, w, what, sizeof(what));
+		report_row_text(c, w, what, sizeof(what));
 		if (e->type == EV_ACTION) {
 			char t[320];
 			snprintf(t, sizeof(t), "%s %s%s%s", "\u25b6", e->label[0] ? e->label : "action",
 				 e->text[0] && strcmp(e->text, e->label) ? ": " : "",
 				 e->text[0] && strcmp(e->text, e->label) ? e->text : "");
 			snprintf(what, sizeof(what), "%s", t);
-		} else if (e->type == EV_STATE && e->state[0] && !rep_icontains(what, e->state)) {
+		} else if (e->type == EV_STATE && e->state[0] && !report_icontains(what, e->state)) {
 			size_t l = strlen(what);
 			snprintf(what + l, sizeof(what) - l, " [%s]", e->state);
 		}
@@ -109,16 +109,16 @@ static void rep_print_rows(const struct rep_ctx *c, FILE *out, int color)
 		for (char *p = what; *p; p++)
 			if ((unsigned char)*p < 0x20 || *p == 0x7f)
 				*p = ' ';
-		int wl = (int)rep_cols(when);
+		int wl = (int)report_cols(when);
 		snprintf(line, sizeof(line), "%s%*s  %s  %s", when, wl < 22 ? 22 - wl : 0, "", who, what);
-		rep_clip(line, REP_COLS);
+		report_clip(line, REPORT_COLS);
 		if (color) {
 			/* colour the text part only: find it after the fixed columns */
 			size_t pre = strlen(when) + (size_t)(wl < 22 ? 22 - wl : 0) + 2 + strlen(who) + 2;
 			if (pre > strlen(line))
 				pre = strlen(line);
 			fprintf(out, C_DIM "%.*s" C_RESET "%s%s" C_RESET "\n", (int)pre, line,
-				rep_type_color(w), line + pre);
+				report_type_color(w), line + pre);
 		} else {
 			fprintf(out, "%s\n", line);
 		}
@@ -126,12 +126,12 @@ static void rep_print_rows(const struct rep_ctx *c, FILE *out, int color)
 	free(rows);
 }
 
-static const char *rep_status_color(enum exp_status s)
+static const char *report_status_color(enum exp_status s)
 {
 	return s == EXP_PASS ? C_GREEN : s == EXP_FAIL ? C_RED : C_YEL;
 }
 
-static void rep_print_exps(const struct run_report *r, FILE *out, int color)
+static void report_print_exps(const struct run_report *r, FILE *out, int color)
 {
 	for (int i = 0; i < r->nexps; i++) {
 		const struct exp_result *x = &r->exps[i];
@@ -154,19 +154,19 @@ static void rep_print_exps(const struct run_report *r, FILE *out, int color)
 		else
 			br[0] = 0;
 		snprintf(line, sizeof(line), "%-5s  %s", st, x->name);
-		if (rep_cols(line) + 2 + rep_cols(br) <= REP_COLS) {
+		if (report_cols(line) + 2 + report_cols(br) <= REPORT_COLS) {
 			size_t l = strlen(line);
 			snprintf(line + l, sizeof(line) - l, "  %s", br);
 			br[0] = 0;
 		}
-		rep_clip(line, REP_COLS);
+		report_clip(line, REPORT_COLS);
 		if (color)
-			fprintf(out, "%s%s%s%s\n", rep_status_color(x->status), st, C_RESET, line + strlen(st));
+			fprintf(out, "%s%s%s%s\n", report_status_color(x->status), st, C_RESET, line + strlen(st));
 		else
 			fprintf(out, "%s\n", line);
 		if (br[0]) {
 			snprintf(line, sizeof(line), "       %s", br);
-			rep_clip(line, REP_COLS);
+			report_clip(line, REPORT_COLS);
 			fprintf(out, "%s\n", line);
 		}
 		if (x->status != EXP_PASS && x->detail[0]) {
@@ -174,12 +174,12 @@ static void rep_print_exps(const struct run_report *r, FILE *out, int color)
 			for (char *p = line; *p; p++)
 				if ((unsigned char)*p < 0x20 || *p == 0x7f)
 					*p = ' ';
-			rep_clip(line, REP_COLS);
+			report_clip(line, REPORT_COLS);
 			fprintf(out, "%s\n", line);
 		}
 		if (x->status != EXP_PASS && x->file[0]) {
 			snprintf(line, sizeof(line), "       at %s:%d", x->file, x->line);
-			rep_clip(line, REP_COLS);
+			report_clip(line, REPORT_COLS);
 			fprintf(out, "%s\n", line);
 		}
 	}
@@ -187,30 +187,30 @@ static void rep_print_exps(const struct run_report *r, FILE *out, int color)
 
 void report_print_timeline(const struct run_report *r, FILE *out, int color)
 {
-	struct rep_ctx c;
-	if (rep_ctx_init(&c, r) < 0)
+	struct report_ctx c;
+	if (report_ctx_init(&c, r) < 0)
 		return;
 	char iso[40], line[512];
-	rep_iso8601(c.t0, iso, sizeof(iso));
+	report_iso8601(c.t0, iso, sizeof(iso));
 	snprintf(line, sizeof(line), "%s  run %s  time scale %g  start %s  duration %.3f s  %zu events",
-		 r->testcase, r->run_id, r->time_scale, iso, rep_duration(&c), c.n);
-	rep_clip(line, REP_COLS);
+		 r->testcase, r->run_id, r->time_scale, iso, report_duration(&c), c.n);
+	report_clip(line, REPORT_COLS);
 	fprintf(out, "%s%s%s\n", color ? C_BOLD : "", line, color ? C_RESET : "");
-	rep_print_rows(&c, out, color);
+	report_print_rows(&c, out, color);
 	if (r->nping > 0)
 		fprintf(out, "\n");
 	for (int i = 0; i < r->nping && i < 8; i++) {
 		snprintf(line, sizeof(line), "%s", r->ping_summary[i]);
-		rep_clip(line, REP_COLS);
+		report_clip(line, REPORT_COLS);
 		fprintf(out, "%s\n", line);
 	}
 	if (r->leak[0]) {
 		snprintf(line, sizeof(line), "leak guard: %s", r->leak);
-		rep_clip(line, REP_COLS);
+		report_clip(line, REPORT_COLS);
 		fprintf(out, "%s\n", line);
 	}
 	fprintf(out, "\n");
-	rep_print_exps(r, out, color);
+	report_print_exps(r, out, color);
 	const char *v = report_verdict_name(r->verdict);
 	char V[8];
 	char vline[640];
@@ -220,15 +220,15 @@ void report_print_timeline(const struct run_report *r, FILE *out, int color)
 	const char *vc = r->verdict == 0 ? C_GREEN : r->verdict == 1 ? C_RED : C_YEL;
 	const char *why = r->verdict == 3 ? r->skip_reason : r->verdict == 2 ? r->error : "";
 	snprintf(vline, sizeof(vline), "VERDICT: %s%s%s", V, why[0] ? " \u2014 " : "", why);
-	rep_clip(vline, REP_COLS);
+	report_clip(vline, REPORT_COLS);
 	if (color)
 		fprintf(out, C_BOLD "%s%s" C_RESET "\n", vc, vline);
 	else
 		fprintf(out, "%s\n", vline);
-	rep_ctx_free(&c);
+	report_ctx_free(&c);
 }
 
-char *rep_timeline_string(const struct run_report *r)
+char *report_timeline_string(const struct run_report *r)
 {
 	char *buf = NULL;
 	size_t len = 0;

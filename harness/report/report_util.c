@@ -31,7 +31,7 @@ const char *report_verdict_name(int verdict)
 	}
 }
 
-static int rep_cmp_time(const void *a, const void *b)
+static int report_cmp_time(const void *a, const void *b)
 {
 	const struct ev *x = *(const struct ev *const *)a, *y = *(const struct ev *const *)b;
 	if (x->t_ns != y->t_ns)
@@ -39,7 +39,7 @@ static int rep_cmp_time(const void *a, const void *b)
 	return x < y ? -1 : (x > y);   /* stable: original order */
 }
 
-int rep_ctx_init(struct rep_ctx *c, const struct run_report *r)
+int report_ctx_init(struct report_ctx *c, const struct run_report *r)
 {
 	memset(c, 0, sizeof(*c));
 	c->r = r;
@@ -50,7 +50,7 @@ int rep_ctx_init(struct rep_ctx *c, const struct run_report *r)
 			return -1;
 		for (size_t i = 0; i < n; i++)
 			c->ev[i] = &r->events->v[i];
-		qsort(c->ev, n, sizeof(*c->ev), rep_cmp_time);
+		qsort(c->ev, n, sizeof(*c->ev), report_cmp_time);
 		c->n = n;
 	}
 	c->t0 = r->start_ns ? r->start_ns : (n ? c->ev[0]->t_ns : 0);
@@ -60,24 +60,24 @@ int rep_ctx_init(struct rep_ctx *c, const struct run_report *r)
 	return 0;
 }
 
-void rep_ctx_free(struct rep_ctx *c)
+void report_ctx_free(struct report_ctx *c)
 {
 	free(c->ev);
 	c->ev = NULL;
 	c->n = 0;
 }
 
-double rep_rel(const struct rep_ctx *c, int64_t t_ns)
+double report_rel(const struct report_ctx *c, int64_t t_ns)
 {
 	return (double)(t_ns - c->t0) / 1e9;
 }
 
-double rep_duration(const struct rep_ctx *c)
+double report_duration(const struct report_ctx *c)
 {
 	return (double)(c->t1 - c->t0) / 1e9;
 }
 
-void rep_iso8601(int64_t ns, char *buf, size_t len)
+void report_iso8601(int64_t ns, char *buf, size_t len)
 {
 	time_t s = (time_t)(ns / 1000000000);
 	int64_t rem = ns % 1000000000;
@@ -91,7 +91,7 @@ void rep_iso8601(int64_t ns, char *buf, size_t len)
 		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(rem / 1000000));
 }
 
-int rep_icontains(const char *hay, const char *needle)
+int report_icontains(const char *hay, const char *needle)
 {
 	size_t nl = strlen(needle);
 	if (!nl)
@@ -102,18 +102,18 @@ int rep_icontains(const char *hay, const char *needle)
 	return 0;
 }
 
-int rep_dpd_kind(const struct ev *e)
+int report_dpd_kind(const struct ev *e)
 {
-	if (e->notify == REP_NOTIFY_R_U_THERE)
+	if (e->notify == REPORT_NOTIFY_R_U_THERE)
 		return 1;
-	if (e->notify == REP_NOTIFY_R_U_THERE_ACK)
+	if (e->notify == REPORT_NOTIFY_R_U_THERE_ACK)
 		return 2;
 	if (e->type != EV_DPD)
 		return 0;
-	return rep_icontains(e->text, "ACK") ? 2 : 1;
+	return report_icontains(e->text, "ACK") ? 2 : 1;
 }
 
-int rep_interesting_log(const char *text)
+int report_interesting_log(const char *text)
 {
 	static const char *const words[] = {
 		"established", "deleting", "deleted", "DPD", "dead", "timed out", "timeout",
@@ -121,39 +121,39 @@ int rep_interesting_log(const char *text)
 		"no IKE SA", "Active", "Standby",
 	};
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (rep_icontains(text, words[i]))
+		if (report_icontains(text, words[i]))
 			return 1;
 	return 0;
 }
 
-enum rep_ha rep_ha_state(const char *s)
+enum report_ha report_ha_state(const char *s)
 {
 	if (!s || !*s)
-		return HA_NONE;
+		return REPORT_HA_NONE;
 	if (!strcasecmp(s, "MASTER") || !strcasecmp(s, "ACTIVE"))
-		return HA_MASTER;
+		return REPORT_HA_MASTER;
 	if (!strcasecmp(s, "BACKUP") || !strcasecmp(s, "STANDBY") || !strcasecmp(s, "SPEAK") ||
 	    !strcasecmp(s, "LISTEN") || !strcasecmp(s, "LEARN"))
-		return HA_BACKUP;
+		return REPORT_HA_BACKUP;
 	if (!strcasecmp(s, "FAULT"))
-		return HA_FAULT;
+		return REPORT_HA_FAULT;
 	if (!strcasecmp(s, "INIT") || !strcasecmp(s, "INITIALIZE") || !strcasecmp(s, "INITIAL"))
-		return HA_INIT;
-	return HA_NONE;
+		return REPORT_HA_INIT;
+	return REPORT_HA_NONE;
 }
 
-const char *rep_ha_name(enum rep_ha h)
+const char *report_ha_name(enum report_ha h)
 {
 	switch (h) {
-	case HA_INIT: return "INIT";
-	case HA_BACKUP: return "BACKUP";
-	case HA_MASTER: return "MASTER";
-	case HA_FAULT: return "FAULT";
+	case REPORT_HA_INIT: return "INIT";
+	case REPORT_HA_BACKUP: return "BACKUP";
+	case REPORT_HA_MASTER: return "MASTER";
+	case REPORT_HA_FAULT: return "FAULT";
 	default: return "";
 	}
 }
 
-void rep_ev_text(const struct ev *e, char *buf, size_t len)
+void report_ev_text(const struct ev *e, char *buf, size_t len)
 {
 	if (e->text[0]) {
 		snprintf(buf, len, "%s", e->text);
@@ -171,7 +171,7 @@ void rep_ev_text(const struct ev *e, char *buf, size_t len)
 			snprintf(buf, len, "ping %s seq %" PRIu32 " lost", e->label, e->seq);
 		break;
 	case EV_DPD:
-		snprintf(buf, len, "%s seq 0x%08" PRIx32, rep_dpd_kind(e) == 2 ? "R-U-THERE-ACK" :
+		snprintf(buf, len, "%s seq 0x%08" PRIx32, report_dpd_kind(e) == 2 ? "R-U-THERE-ACK" :
 			 "R-U-THERE", e->seq);
 		break;
 	case EV_VRRP:
@@ -191,9 +191,9 @@ void rep_ev_text(const struct ev *e, char *buf, size_t len)
 
 /* ---- SPIs ---- */
 
-size_t rep_spis(const struct rep_ctx *c, int by_peer, struct rep_spi **out)
+size_t report_spis(const struct report_ctx *c, int by_peer, struct report_spi **out)
 {
-	struct rep_spi *v = NULL;
+	struct report_spi *v = NULL;
 	size_t n = 0, cap = 0;
 	*out = NULL;
 	for (size_t i = 0; i < c->n; i++) {
@@ -208,7 +208,7 @@ size_t rep_spis(const struct rep_ctx *c, int by_peer, struct rep_spi **out)
 		if (k == n) {
 			if (n == cap) {
 				size_t nc = cap ? cap * 2 : 16;
-				struct rep_spi *nv = realloc(v, nc * sizeof(*nv));
+				struct report_spi *nv = realloc(v, nc * sizeof(*nv));
 				if (!nv)
 					break;
 				v = nv;
@@ -222,7 +222,7 @@ size_t rep_spis(const struct rep_ctx *c, int by_peer, struct rep_spi **out)
 			v[n].seq_lo = v[n].seq_hi = e->seq;
 			n++;
 		}
-		struct rep_spi *s = &v[k];
+		struct report_spi *s = &v[k];
 		s->t_last = e->t_ns;
 		if (e->seq < s->seq_lo)
 			s->seq_lo = e->seq;
@@ -236,15 +236,15 @@ size_t rep_spis(const struct rep_ctx *c, int by_peer, struct rep_spi **out)
 
 /* ---- probes ---- */
 
-static int rep_cmp_double(const void *a, const void *b)
+static int report_cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 	return (x > y) - (x < y);
 }
 
-size_t rep_probes(const struct rep_ctx *c, struct rep_probe **out)
+size_t report_probes(const struct report_ctx *c, struct report_probe **out)
 {
-	struct rep_probe *v = NULL;
+	struct report_probe *v = NULL;
 	size_t n = 0;
 	*out = NULL;
 	for (size_t i = 0; i < c->n; i++) {
@@ -256,7 +256,7 @@ size_t rep_probes(const struct rep_ctx *c, struct rep_probe **out)
 			if (!strcmp(v[k].label, e->label))
 				break;
 		if (k == n) {
-			struct rep_probe *nv = realloc(v, (n + 1) * sizeof(*nv));
+			struct report_probe *nv = realloc(v, (n + 1) * sizeof(*nv));
 			if (!nv)
 				break;
 			v = nv;
@@ -266,7 +266,7 @@ size_t rep_probes(const struct rep_ctx *c, struct rep_probe **out)
 			snprintf(v[n].peer, sizeof(v[n].peer), "%s", e->peer);
 			n++;
 		}
-		struct rep_probe *p = &v[k];
+		struct report_probe *p = &v[k];
 		int lost = e->value < 0;
 		p->sent++;
 		if (!lost) {
@@ -278,7 +278,7 @@ size_t rep_probes(const struct rep_ctx *c, struct rep_probe **out)
 			p->rtt_avg_ms += ms;   /* sum until the end */
 			p->ok++;
 		}
-		struct rep_prun *last = p->nruns ? &p->runs[p->nruns - 1] : NULL;
+		struct report_prun *last = p->nruns ? &p->runs[p->nruns - 1] : NULL;
 		if (last && last->lost == lost) {
 			last->seq_hi = e->seq;
 			last->t_last = e->t_ns;
@@ -289,11 +289,11 @@ size_t rep_probes(const struct rep_ctx *c, struct rep_probe **out)
 			last->t_end = e->t_ns;
 			last->recovered = 1;
 		}
-		struct rep_prun *nr = realloc(p->runs, (p->nruns + 1) * sizeof(*nr));
+		struct report_prun *nr = realloc(p->runs, (p->nruns + 1) * sizeof(*nr));
 		if (!nr)
 			continue;
 		p->runs = nr;
-		struct rep_prun *run = &p->runs[p->nruns++];
+		struct report_prun *run = &p->runs[p->nruns++];
 		memset(run, 0, sizeof(*run));
 		run->seq_lo = run->seq_hi = e->seq;
 		run->t_first = run->t_last = e->t_ns;
@@ -301,7 +301,7 @@ size_t rep_probes(const struct rep_ctx *c, struct rep_probe **out)
 		run->lost = lost;
 	}
 	for (size_t k = 0; k < n; k++) {
-		struct rep_probe *p = &v[k];
+		struct report_probe *p = &v[k];
 		if (p->ok)
 			p->rtt_avg_ms /= p->ok;
 		/* median spacing of this probe's sends */
@@ -319,12 +319,12 @@ size_t rep_probes(const struct rep_ctx *c, struct rep_probe **out)
 			have = 1;
 		}
 		if (m) {
-			qsort(gaps, m, sizeof(double), rep_cmp_double);
+			qsort(gaps, m, sizeof(double), report_cmp_double);
 			p->interval_s = gaps[m / 2];
 		}
 		free(gaps);
 		for (size_t j = 0; j < p->nruns; j++) {
-			struct rep_prun *run = &p->runs[j];
+			struct report_prun *run = &p->runs[j];
 			if (!run->t_end)
 				run->t_end = run->t_last + (int64_t)(p->interval_s * 1e9);
 			double d = (double)(run->t_end - run->t_first) / 1e9;
@@ -336,7 +336,7 @@ size_t rep_probes(const struct rep_ctx *c, struct rep_probe **out)
 	return n;
 }
 
-void rep_probes_free(struct rep_probe *p, size_t n)
+void report_probes_free(struct report_probe *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(p[i].runs);
@@ -347,7 +347,7 @@ void rep_probes_free(struct rep_probe *p, size_t n)
 
 /* A run continues while the gap to the previous packet stays under four times the run's
  * mean spacing (at least 0.5 s); a run of one packet waits up to 3 s for the next. */
-static int rep_gap_ok(const struct rep_row *w, int64_t t)
+static int report_gap_ok(const struct report_row *w, int64_t t)
 {
 	double gap = (double)(t - w->t1) / 1e9;
 	if (w->count < 2)
@@ -357,60 +357,60 @@ static int rep_gap_ok(const struct rep_row *w, int64_t t)
 	return gap <= (lim < 0.5 ? 0.5 : lim);
 }
 
-static int rep_same_fold(const struct rep_row *w, const struct ev *e, enum rep_row_kind k)
+static int report_same_fold(const struct report_row *w, const struct ev *e, enum report_row_kind k)
 {
 	const struct ev *f = w->e;
 	if (w->kind != k || f->type != e->type)
 		return 0;
 	switch (k) {
-	case ROW_ESP:
+	case REPORT_ROW_ESP:
 		return f->spi == e->spi && !strcmp(f->node, e->node) && !strcmp(f->peer, e->peer) &&
-		       e->seq >= w->seq_hi && rep_gap_ok(w, e->t_ns);
-	case ROW_ICMP:
-		return !strcmp(f->node, e->node) && !strcmp(f->peer, e->peer) && rep_gap_ok(w, e->t_ns);
-	case ROW_ADVERT:
+		       e->seq >= w->seq_hi && report_gap_ok(w, e->t_ns);
+	case REPORT_ROW_ICMP:
+		return !strcmp(f->node, e->node) && !strcmp(f->peer, e->peer) && report_gap_ok(w, e->t_ns);
+	case REPORT_ROW_ADVERT:
 		return !strcmp(f->node, e->node) && f->value == e->value &&
-		       !strcmp(f->state, e->state) && rep_gap_ok(w, e->t_ns);
-	case ROW_PING:
+		       !strcmp(f->state, e->state) && report_gap_ok(w, e->t_ns);
+	case REPORT_ROW_PING:
 		return !strcmp(f->label, e->label);
 	default:
 		return 0;
 	}
 }
 
-static enum rep_row_kind rep_fold_kind(const struct ev *e, int terminal, int *skip)
+static enum report_row_kind report_fold_kind(const struct ev *e, int terminal, int *skip)
 {
 	*skip = 0;
 	switch (e->type) {
-	case EV_ESP: return ROW_ESP;
-	case EV_PING: return ROW_PING;
+	case EV_ESP: return REPORT_ROW_ESP;
+	case EV_PING: return REPORT_ROW_PING;
 	default: break;
 	}
 	if (!terminal)
-		return ROW_EVENT;
+		return REPORT_ROW_EVENT;
 	switch (e->type) {
 	case EV_VRRP:
-		return ROW_ADVERT;
+		return REPORT_ROW_ADVERT;
 	case EV_HSRP:
 		/* hellos fold; coup / resign stay on their own line */
-		return (rep_icontains(e->text, "coup") || rep_icontains(e->text, "resign")) ?
-		       ROW_EVENT : ROW_ADVERT;
+		return (report_icontains(e->text, "coup") || report_icontains(e->text, "resign")) ?
+		       REPORT_ROW_EVENT : REPORT_ROW_ADVERT;
 	case EV_ICMP:
-		return ROW_ICMP;
+		return REPORT_ROW_ICMP;
 	case EV_ARP:
-		*skip = !rep_icontains(e->text, "gratuitous");
-		return ROW_EVENT;
+		*skip = !report_icontains(e->text, "gratuitous");
+		return REPORT_ROW_EVENT;
 	case EV_LOG:
-		*skip = !rep_interesting_log(e->text);
-		return ROW_EVENT;
+		*skip = !report_interesting_log(e->text);
+		return REPORT_ROW_EVENT;
 	default:
-		return ROW_EVENT;
+		return REPORT_ROW_EVENT;
 	}
 }
 
-size_t rep_rows(const struct rep_ctx *c, int terminal, struct rep_row **out)
+size_t report_rows(const struct report_ctx *c, int terminal, struct report_row **out)
 {
-	struct rep_row *v = NULL;
+	struct report_row *v = NULL;
 	size_t n = 0, cap = 0;
 	/* open folds are found by scanning back over the still-open rows */
 	size_t *open = NULL, nopen = 0;
@@ -418,17 +418,17 @@ size_t rep_rows(const struct rep_ctx *c, int terminal, struct rep_row **out)
 	for (size_t i = 0; i < c->n; i++) {
 		const struct ev *e = c->ev[i];
 		int skip;
-		enum rep_row_kind k = rep_fold_kind(e, terminal, &skip);
+		enum report_row_kind k = report_fold_kind(e, terminal, &skip);
 		if (skip)
 			continue;
-		if (k != ROW_EVENT) {
+		if (k != REPORT_ROW_EVENT) {
 			size_t j, hit = (size_t)-1, stale = (size_t)-1;
 			for (j = 0; j < nopen; j++) {
-				struct rep_row *w = &v[open[j]];
+				struct report_row *w = &v[open[j]];
 				if (w->kind != k || w->e->type != e->type)
 					continue;
-				if (rep_same_fold(w, e, k)) {
-					if (k == ROW_PING && (w->lost != (e->value < 0))) {
+				if (report_same_fold(w, e, k)) {
+					if (k == REPORT_ROW_PING && (w->lost != (e->value < 0))) {
 						stale = j;   /* the ping run of the other fate ends here */
 						continue;
 					}
@@ -438,12 +438,12 @@ size_t rep_rows(const struct rep_ctx *c, int terminal, struct rep_row **out)
 				/* same key but broken (gap, seq reset) → close it */
 				const struct ev *f = w->e;
 				if (!strcmp(f->node, e->node) && !strcmp(f->peer, e->peer) &&
-				    (k != ROW_ESP || f->spi == e->spi) &&
-				    (k != ROW_ADVERT || (f->value == e->value && !strcmp(f->state, e->state))))
+				    (k != REPORT_ROW_ESP || f->spi == e->spi) &&
+				    (k != REPORT_ROW_ADVERT || (f->value == e->value && !strcmp(f->state, e->state))))
 					stale = j;
 			}
 			if (hit != (size_t)-1) {
-				struct rep_row *w = &v[open[hit]];
+				struct report_row *w = &v[open[hit]];
 				w->last = e;
 				w->t1 = e->t_ns;
 				w->count++;
@@ -451,7 +451,7 @@ size_t rep_rows(const struct rep_ctx *c, int terminal, struct rep_row **out)
 					w->seq_lo = e->seq;
 				if (e->seq > w->seq_hi)
 					w->seq_hi = e->seq;
-				if (k == ROW_PING && !w->lost) {
+				if (k == REPORT_ROW_PING && !w->lost) {
 					double ms = e->value / 1000.0;
 					if (ms < w->rtt_min)
 						w->rtt_min = ms;
@@ -462,7 +462,7 @@ size_t rep_rows(const struct rep_ctx *c, int terminal, struct rep_row **out)
 				continue;
 			}
 			if (stale != (size_t)-1) {
-				struct rep_row *w = &v[open[stale]];
+				struct report_row *w = &v[open[stale]];
 				w->open = 0;
 				w->t_end = e->t_ns;
 				open[stale] = open[--nopen];
@@ -470,7 +470,7 @@ size_t rep_rows(const struct rep_ctx *c, int terminal, struct rep_row **out)
 		}
 		if (n == cap) {
 			size_t nc = cap ? cap * 2 : 256;
-			struct rep_row *nv = realloc(v, nc * sizeof(*nv));
+			struct report_row *nv = realloc(v, nc * sizeof(*nv));
 			size_t *no = realloc(open, nc * sizeof(*no));
 			if (!nv || !no) {
 				free(nv ? nv : v);
@@ -481,18 +481,18 @@ size_t rep_rows(const struct rep_ctx *c, int terminal, struct rep_row **out)
 			open = no;
 			cap = nc;
 		}
-		struct rep_row *w = &v[n];
+		struct report_row *w = &v[n];
 		memset(w, 0, sizeof(*w));
 		w->kind = k;
 		w->e = w->last = e;
 		w->t0 = w->t1 = e->t_ns;
 		w->count = 1;
 		w->seq_lo = w->seq_hi = e->seq;
-		if (k == ROW_PING) {
+		if (k == REPORT_ROW_PING) {
 			w->lost = e->value < 0;
 			w->rtt_min = w->rtt_max = w->rtt_sum = w->lost ? 0 : e->value / 1000.0;
 		}
-		if (k != ROW_EVENT) {
+		if (k != REPORT_ROW_EVENT) {
 			w->open = 1;
 			open[nopen++] = n;
 		}
@@ -503,27 +503,27 @@ size_t rep_rows(const struct rep_ctx *c, int terminal, struct rep_row **out)
 	return n;
 }
 
-void rep_row_text(const struct rep_ctx *c, const struct rep_row *w, char *buf, size_t len)
+void report_row_text(const struct report_ctx *c, const struct report_row *w, char *buf, size_t len)
 {
 	const struct ev *e = w->e;
 	double span = (double)(w->t1 - w->t0) / 1e9;
 	switch (w->kind) {
-	case ROW_EVENT:
-		rep_ev_text(e, buf, len);
+	case REPORT_ROW_EVENT:
+		report_ev_text(e, buf, len);
 		break;
-	case ROW_ESP:
+	case REPORT_ROW_ESP:
 		if (w->count == 1)
 			snprintf(buf, len, "ESP spi 0x%08" PRIx32 " seq %" PRIu32 " (1 packet)", e->spi, e->seq);
 		else
 			snprintf(buf, len, "ESP spi 0x%08" PRIx32 " seq %" PRIu32 "\u2013%" PRIu32 " (%zu packets)",
 				 e->spi, w->seq_lo, w->seq_hi, w->count);
 		break;
-	case ROW_ICMP:
+	case REPORT_ROW_ICMP:
 		snprintf(buf, len, "ICMP %zu packet%s (%.80s)", w->count, w->count == 1 ? "" : "s", e->text);
 		break;
-	case ROW_ADVERT: {
+	case REPORT_ROW_ADVERT: {
 		char t[160];
-		rep_ev_text(e, t, sizeof(t));
+		report_ev_text(e, t, sizeof(t));
 		if (w->count < 2) {
 			snprintf(buf, len, "%s", t);
 			break;
@@ -543,7 +543,7 @@ void rep_row_text(const struct rep_ctx *c, const struct rep_row *w, char *buf, s
 			 *tail ? ": " : "", tail);
 		break;
 	}
-	case ROW_PING: {
+	case REPORT_ROW_PING: {
 		char seqs[48];
 		if (w->count > 1)
 			snprintf(seqs, sizeof(seqs), "seq %" PRIu32 "\u2013%" PRIu32, w->seq_lo, w->seq_hi);
@@ -569,7 +569,7 @@ void rep_row_text(const struct rep_ctx *c, const struct rep_row *w, char *buf, s
 
 /* ---- escaping ---- */
 
-void rep_xml_escape_n(FILE *f, const char *s, size_t n)
+void report_xml_escape_n(FILE *f, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
@@ -600,8 +600,8 @@ void rep_xml_escape_n(FILE *f, const char *s, size_t n)
 	}
 }
 
-void rep_xml_escape(FILE *f, const char *s)
+void report_xml_escape(FILE *f, const char *s)
 {
 	if (s)
-		rep_xml_escape_n(f, s, strlen(s));
+		report_xml_escape_n(f, s, strlen(s));
 }
