@@ -79,4 +79,8 @@ pid_t drv_spawn(struct drv_node *n, char *const argv[], const char *logfile,
 /* Run a command to completion inside the node's namespace, capturing stdout. */
 int drv_run(struct drv_node *n, char *const argv[], char *out, size_t outlen, int timeout_ms);
 
+/* Added: libreswan's kernel-ESP probe inside a given namespace (ns_fd of a node), or
+ * in a fresh throw-away namespace when ns_fd < 0. 1 = skip with `why`, 0 = usable. */
+int drv_libreswan_available_ns(int ns_fd, char *why, size_t len);
+
 #endif

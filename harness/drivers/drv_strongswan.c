@@ -9,9 +9,9 @@
  * keys per Quick Mode; keys() turns them into Wireshark key-table rows, logs() into
  * timeline events.
  *
- * IKEv1 DPD of 5.9.8, measured here (delay D, timeout T; see the report in
- * drivers/README): R-U-THERE is sent every D while nothing came in for D, never
- * retransmitted; each probe arms a check T later that declares the peer dead if nothing
+ * IKEv1 DPD of 5.9.8, measured here with two charons (delay D, timeout T):
+ * R-U-THERE is sent every D while nothing came in for D, never retransmitted; each
+ * probe arms a check T later that declares the peer dead if nothing
  * came in since the probe — an answer in the same second as the probe does not count,
  * so an idle tunnel dies T after the last probe before the failure: failure → dead in
  * [T − D, T] idle, [T, T + D] with inbound traffic until the failure.

@@ -383,10 +383,10 @@ static void keys_line(struct ss_keyscan *k, const struct ss_line *l)
 	    strstr(t, "for encryption")) {
 		/* the first line of a Quick Mode's key derivation in this thread */
 		memset(c, 0, sizeof(*c));
-		snprintf(c->encr, sizeof(c->encr), "%s", name);
+		snprintf(c->encr, sizeof(c->encr), "%.31s", name);
 		return;
 	}
-	if (sscanf(t, "  using %31s for integrity", c->integ) == 1)
+	if (strstr(t, "for integrity") && sscanf(t, "  using %31s for integrity", c->integ) == 1)
 		return;
 	if (sscanf(t, "  SPI 0x%x, src %47s dst %47s", &spi, src, dst) == 3) {
 		char *comma = strchr(src, ',');
