@@ -14,8 +14,8 @@ enum dpd_style {
 	                     every RETRY, 5 times, then dead (seed 001 debug, seed 000) */
 	DPD_COMWARE,      /* ike dpd interval I retry R {periodic|on-demand}: 2 retransmissions,
 	                     dead R after the last (HPE MSR guide; seed 003) */
-	DPD_STRONGSWAN,   /* swanctl dpd_delay D, dpd_timeout T (IKEv1): probe every D without
-	                     inbound traffic, dead once nothing came in for T, checked every D */
+	DPD_STRONGSWAN,   /* swanctl dpd_delay D, dpd_timeout T (IKEv1): probe once nothing came in
+	                     for D, no retransmission, dead T after an unanswered probe */
 };
 enum dpd_mode { DPD_ON_DEMAND = 0, DPD_PERIODIC = 1 };
 
