@@ -261,6 +261,13 @@ int node_spec_load(const char *path, struct node_spec *n, char *err, size_t errl
 		snprintf(err, errlen, "%s: cannot read node file", path);
 		return -1;
 	}
+	int rc = node_spec_parse(path, text, n, err, errlen);
+	free(text);
+	return rc;
+}
+
+int node_spec_parse(const char *path, char *text, struct node_spec *n, char *err, size_t errlen)
+{
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
 	memset(n, 0, sizeof(*n));
@@ -279,9 +286,10 @@ int node_spec_load(const char *path, struct node_spec *n, char *err, size_t errl
 			rc = fail(err, errlen, path, line, "unterminated quote or too many words");
 		else if (t.n)
 			rc = parse_line(&t, n, path, line, err, errlen);
+		if (nl)
+			*nl = '\n';
 		p = nl ? nl + 1 : p + strlen(p);
 	}
-	free(text);
 	if (rc)
 		return rc;
 	if (n->ndaemons == 0)

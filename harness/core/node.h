@@ -60,6 +60,9 @@ struct node_spec {
 };
 
 int node_spec_load(const char *path, struct node_spec *n, char *err, size_t errlen);
+/* The same from text (NUL-terminated; lines are split in place and restored); `path`
+ * names it in errors and gives the node its name. */
+int node_spec_parse(const char *path, char *text, struct node_spec *n, char *err, size_t errlen);
 int node_has_daemon(const struct node_spec *n, const char *daemon);
 
 #endif

@@ -559,6 +559,8 @@ static int parse_conf(struct pctx *c, struct testcase *tc, char *text)
 				return fail(c, "expected testcase, summary, seed, labels, topology or timeline; got '%s'", k);
 			}
 		}
+		if (nl)
+			*nl = '\n';
 		p = nl ? nl + 1 : p + strlen(p);
 	}
 	if (!in_timeline)
@@ -571,21 +573,26 @@ static int parse_conf(struct pctx *c, struct testcase *tc, char *text)
 int tc_load(const char *dir, struct testcase *tc, char *err, size_t errlen)
 {
 	char path[1024];
-	memset(tc, 0, sizeof(*tc));
-	snprintf(tc->dir, sizeof(tc->dir), "%s", dir);
-	size_t l = strlen(tc->dir);
-	while (l > 1 && tc->dir[l - 1] == '/')
-		tc->dir[--l] = '\0';
-	snprintf(path, sizeof(path), "%s/testcase.conf", tc->dir);
+	snprintf(path, sizeof(path), "%s/testcase.conf", dir);
 	char *text = tok_slurp(path);
 	if (!text) {
 		snprintf(err, errlen, "%s: cannot read (is %s a testcase folder?)", path, dir);
 		return -1;
 	}
-	const char *base = strrchr(tc->dir, '/');
-	snprintf(tc->name, sizeof(tc->name), "%s", base ? base + 1 : tc->dir);
-	struct pctx c = { path, 0, err, errlen };
-	int rc = parse_conf(&c, tc, text);
+	int rc = tc_parse(dir, path, text, tc, err, errlen);
 	free(text);
 	return rc;
+}
+
+int tc_parse(const char *dir, const char *conf_path, char *text, struct testcase *tc, char *err, size_t errlen)
+{
+	memset(tc, 0, sizeof(*tc));
+	snprintf(tc->dir, sizeof(tc->dir), "%s", dir);
+	size_t l = strlen(tc->dir);
+	while (l > 1 && tc->dir[l - 1] == '/')
+		tc->dir[--l] = '\0';
+	const char *base = strrchr(tc->dir, '/');
+	snprintf(tc->name, sizeof(tc->name), "%s", base ? base + 1 : tc->dir);
+	struct pctx c = { conf_path, 0, err, errlen };
+	return parse_conf(&c, tc, text);
 }

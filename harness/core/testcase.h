@@ -102,6 +102,9 @@ struct testcase {
 
 /* Load a testcase folder; on error, err holds "file:line: …". */
 int tc_load(const char *dir, struct testcase *tc, char *err, size_t errlen);
+/* The same with testcase.conf given as text (topology and node files are still read
+ * from `dir`); lines are split in place and restored. */
+int tc_parse(const char *dir, const char *conf_path, char *text, struct testcase *tc, char *err, size_t errlen);
 const struct node_spec *tc_node_spec(const struct testcase *tc, const char *node);
 
 #endif

@@ -15,7 +15,8 @@ enum dpd_style {
 	DPD_COMWARE,      /* ike dpd interval I retry R {periodic|on-demand}: 2 retransmissions,
 	                     dead R after the last (HPE MSR guide; seed 003) */
 	DPD_STRONGSWAN,   /* swanctl dpd_delay D, dpd_timeout T (IKEv1): probe once nothing came in
-	                     for D, no retransmission, dead T after an unanswered probe */
+	                     for D, new probe every D (no retransmission), dead at the first
+	                     probe time with nothing received for T */
 };
 enum dpd_mode { DPD_ON_DEMAND = 0, DPD_PERIODIC = 1 };
 
