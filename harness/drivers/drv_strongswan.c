@@ -79,7 +79,7 @@ static int ss_write_strongswan_conf(struct drv_node *n, char *err, size_t len)
 		 "\t\t\ttime_add_ms = yes\n"
 		 "\t\t\tike_name = yes\n"
 		 "\t\t\tdefault = 1\n"
-		 "\t\t\tike = 4\n\t\t\tchd = 4\n\t\t\tknl = 1\n\t\t\tcfg = 1\n"
+		 "\t\t\tike = 4\n\t\t\tchd = 4\n\t\t\tesp = 2\n\t\t\tknl = 1\n\t\t\tcfg = 1\n"
 		 "\t\t\tnet = 1\n\t\t\tenc = 1\n\t\t\tjob = 1\n"
 		 "\t\t}\n"
 		 "\t}\n"
