@@ -43,22 +43,32 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
-#define CHECK(cond, ...) do {                                              \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-			fprintf(stderr, __VA_ARGS__);                      \
-			fprintf(stderr, "\n");                             \
-			failures++;                                        \
-		}                                                          \
-	} while (0)
-
+/* Each evaluates cond exactly once. */
+#define CHECK(cond, ...) check_((cond), __FILE__, __LINE__, #cond, __VA_ARGS__)
 #define REQUIRE(cond, ...) do {                                            \
-		CHECK(cond, __VA_ARGS__);                                  \
-		if (!(cond)) {                                             \
+		if (!check_((cond), __FILE__, __LINE__, #cond, __VA_ARGS__)) { \
 			cleanup();                                         \
 			exit(1);                                           \
 		}                                                          \
 	} while (0)
+
+static int check_(int ok, const char *file, int line, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static int check_(int ok, const char *file, int line, const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok)
+		return 1;
+	fprintf(stderr, "FAIL %s:%d: %s: ", file, line, what);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	failures++;
+	return 0;
+}
 
 static double now_ms(void)
 {
