@@ -484,6 +484,7 @@ static int guard_prefixes(const struct testcase *tc, struct lab_prefix *out, int
 	return n;
 }
 
+
 static void link_latest(const struct run *r)
 {
 	char link[1024];
@@ -494,6 +495,46 @@ static void link_latest(const struct run *r)
 	unlink(link);
 	if (symlink(slash + 1, link))
 		return;
+}
+
+static int prepare_out_dir(struct run *r)
+{
+	if (!r->runid[0])
+		lab_new_runid(r->runid);
+	size_t l = strlen(r->out_dir);
+	if (!l || r->out_dir[l - 1] == '/')
+		snprintf(r->out_dir + l, sizeof(r->out_dir) - l, "%s", r->runid);
+	if (mkdir_p(r->out_dir)) {
+		snprintf(r->error, sizeof(r->error), "cannot create %s: %s", r->out_dir, strerror(errno));
+		return -1;
+	}
+	if (r->link_latest)
+		link_latest(r);
+	return 0;
+}
+
+/* A run that cannot happen here still leaves report.json and junit.xml (<skipped>). */
+static int write_skip_report(struct run *r)
+{
+	struct run_report rep;
+	char path[1024];
+	if (prepare_out_dir(r))
+		return 2;
+	memset(&rep, 0, sizeof(rep));
+	snprintf(rep.testcase, sizeof(rep.testcase), "%s", r->tc->name);
+	snprintf(rep.run_id, sizeof(rep.run_id), "%s", r->runid);
+	snprintf(rep.out_dir, sizeof(rep.out_dir), "%s", r->out_dir);
+	rep.time_scale = r->scale;
+	rep.start_ns = rep.end_ns = ev_now_ns();
+	rep.verdict = 3;
+	snprintf(rep.skip_reason, sizeof(rep.skip_reason), "%s", r->error);
+	rep.events = &r->ev;
+	snprintf(path, sizeof(path), "%s/report.json", r->out_dir);
+	report_write_json(&rep, path);
+	snprintf(path, sizeof(path), "%s/junit.xml", r->out_dir);
+	report_write_junit(&rep, path);
+	printf("report:   %s/report.json\njunit:    %s/junit.xml\n", r->out_dir, r->out_dir);
+	return 3;
 }
 
 int run_testcase(struct run *r)
@@ -519,10 +560,13 @@ int run_testcase(struct run *r)
 				return 2;
 			}
 			int av = drv->available(why, sizeof(why));
-			if (av) {
-				snprintf(r->error, sizeof(r->error), "%s (%s on %s): %s", av > 0 ? "skip" : "error",
-					 drv->name, tc->nodes[i].name, why);
-				return av > 0 ? 3 : 2;
+			if (av > 0) {
+				snprintf(r->error, sizeof(r->error), "%s on %s: %s", drv->name, tc->nodes[i].name, why);
+				return write_skip_report(r);
+			}
+			if (av < 0) {
+				snprintf(r->error, sizeof(r->error), "%s on %s: %s", drv->name, tc->nodes[i].name, why);
+				return 2;
 			}
 			if (drv->can_scale && !drv->can_scale(r->scale)) {
 				snprintf(r->error, sizeof(r->error), "%s on %s cannot run its protocol timers scaled by %g; "
@@ -533,17 +577,8 @@ int run_testcase(struct run *r)
 
 	if (lab_clean_stale(err, sizeof(err)) < 0)
 		say(r, "warning: cleaning stale labs: %s", err);
-	if (!r->runid[0])
-		lab_new_runid(r->runid);
-	size_t l = strlen(r->out_dir);
-	if (!l || r->out_dir[l - 1] == '/')
-		snprintf(r->out_dir + l, sizeof(r->out_dir) - l, "%s", r->runid);
-	if (mkdir_p(r->out_dir)) {
-		snprintf(r->error, sizeof(r->error), "cannot create %s: %s", r->out_dir, strerror(errno));
+	if (prepare_out_dir(r))
 		return 2;
-	}
-	if (r->link_latest)
-		link_latest(r);
 
 	struct lab_prefix nets[64];
 	int nnets = guard_prefixes(tc, nets, 64);
