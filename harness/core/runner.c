@@ -195,6 +195,59 @@ static int sa_state(struct run *r, const struct tc_action *a, char *desc, size_t
 	return ike > 0 && ipsec > 0;
 }
 
+/* Routes of a node's kernel tables (all but `local`), read by rtnetlink from a thread
+ * inside the node's namespace. */
+static int snapshot_in_ns(void *arg)
+{
+	char err[LAB_ERR_MAX];
+	return lab_root_snapshot(arg, err, sizeof(err));
+}
+
+static void check_route(struct run *r, const struct tc_action *a, char *desc, size_t len)
+{
+	int node = lab_find_node(&r->tc->topo, a->node);
+	struct lab_root_snapshot *s = calloc(1, sizeof(*s));
+	char want[64], dev[20] = "", name[200], found[256] = "";
+	int hit = 0;
+
+	snprintf(want, sizeof(want), "%u.%u.%u.%u/%d ", a->prefix >> 24, (a->prefix >> 16) & 255,
+		 (a->prefix >> 8) & 255, a->prefix & 255, a->plen);
+	if (a->dev[0]) {
+		int i = lab_find_if(&r->tc->topo.nodes[node], a->dev);
+		snprintf(dev, sizeof(dev), " dev %s ", i >= 0 ? r->tc->topo.nodes[node].ifs[i].linux_name : a->dev);
+	}
+	if (!s || lab_in_ns(r->lab.node_fd[node], snapshot_in_ns, s)) {
+		snprintf(desc, len, "cannot read the routes of %s", a->node);
+		free(s);
+		return;
+	}
+	for (int i = 0; i < s->nroutes; i++) {
+		const char *rt = s->routes[i];
+		char via[32];
+		snprintf(via, sizeof(via), " via %u.%u.%u.%u ", a->via >> 24, (a->via >> 16) & 255, (a->via >> 8) & 255,
+			 a->via & 255);
+		if (strncmp(rt, want, strlen(want)) || strstr(rt, " table 255"))
+			continue;
+		char padded[112];
+		snprintf(padded, sizeof(padded), "%s ", rt);
+		if ((a->via && !strstr(padded, via)) || (dev[0] && !strstr(padded, dev)))
+			continue;
+		hit = 1;
+		snprintf(found, sizeof(found), "%s", rt);
+		break;
+	}
+	snprintf(name, sizeof(name), "check route %s %.*s%s%s%s", a->node, (int)strlen(want) - 1, want,
+		 a->absent ? " absent" : "", a->dev[0] ? " dev " : "", a->dev);
+	struct exp_result *o = add_result(r, a, name);
+	if (o) {
+		o->status = hit != a->absent ? EXP_PASS : EXP_FAIL;
+		snprintf(o->measured, sizeof(o->measured), "%s", hit ? found : "no such route");
+		snprintf(o->window, sizeof(o->window), "at +%.1f s", (ev_now_ns() - r->t0_ns) / 1e9);
+	}
+	snprintf(desc, len, "%s: %s", name, hit ? found : "no such route");
+	free(s);
+}
+
 /* --- timeline ------------------------------------------------------------------ */
 
 static void progress(struct run *r, int64_t deadline, const struct tc_action *next)
@@ -360,6 +413,9 @@ static int do_action(struct run *r, int idx)
 		snprintf(desc, sizeof(desc), "initiate on %s", a->node);
 		break;
 	}
+	case ACT_CHECK_ROUTE:
+		check_route(r, a, desc, sizeof(desc));
+		break;
 	case ACT_END:
 		r->end_ns = ev_now_ns();
 		snprintf(desc, sizeof(desc), "end of observation");

@@ -66,7 +66,7 @@ static int parse_action(struct pctx *c, struct testcase *tc, struct tok_line *t)
 {
 	static const char *form = "expected 'at [+]SECONDS ACTION …' where ACTION is start, stop, wait sa, ping, "
 				  "stop-ping, shutdown, no-shutdown, pull, plug, drop, undrop, kill, restart, "
-				  "initiate, check sa or end";
+				  "initiate, check sa, check route or end";
 	if (tc->nact == TC_MAX_ACTIONS)
 		return fail(c, "more than %d actions", TC_MAX_ACTIONS);
 	struct tc_action *a = &tc->act[tc->nact];
@@ -94,6 +94,28 @@ static int parse_action(struct pctx *c, struct testcase *tc, struct tok_line *t)
 		snprintf(a->node, sizeof(a->node), "%s", w[0]);
 		if (check_node(c, tc, a->node, 1))
 			return -1;
+	} else if (!strcmp(k, "check") && n >= 1 && !strcmp(w[0], "route")) {
+		/* check route NODE PREFIX [via A.B.C.D] [dev IFNAME] | absent */
+		static const char *f = "expected 'check route NODE A.B.C.D/LEN [via A.B.C.D] [dev IFNAME]' or "
+				       "'check route NODE A.B.C.D/LEN absent'";
+		a->kind = ACT_CHECK_ROUTE;
+		if (n < 3 || tok_prefix(w[2], &a->prefix, &a->plen))
+			return fail(c, "%s", f);
+		snprintf(a->node, sizeof(a->node), "%s", w[1]);
+		if (check_node(c, tc, a->node, 0))
+			return -1;
+		for (int i = 3; i < n; i++) {
+			if (!strcmp(w[i], "absent"))
+				a->absent = 1;
+			else if (i + 1 < n && !strcmp(w[i], "via") && !tok_ipv4(w[i + 1], &a->via))
+				i++;
+			else if (i + 1 < n && !strcmp(w[i], "dev"))
+				snprintf(a->dev, sizeof(a->dev), "%s", w[++i]);
+			else
+				return fail(c, "%s, got '%s'", f, w[i]);
+		}
+		if (a->absent && (a->via || a->dev[0]))
+			return fail(c, "%s: 'absent' takes no 'via' or 'dev'", f);
 	} else if (!strcmp(k, "wait") || !strcmp(k, "check")) {
 		/* wait sa NODE established|none [peer IP] [timeout S] */
 		const char *f = !strcmp(k, "wait") ?

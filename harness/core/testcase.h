@@ -15,7 +15,7 @@
 enum tc_act_kind {
 	ACT_START, ACT_STOP, ACT_WAIT_SA, ACT_PING, ACT_PING_STOP, ACT_SHUTDOWN, ACT_NO_SHUTDOWN,
 	ACT_PULL, ACT_PLUG, ACT_DROP, ACT_UNDROP, ACT_KILL, ACT_RESTART, ACT_INITIATE,
-	ACT_CHECK_SA, ACT_END,
+	ACT_CHECK_SA, ACT_CHECK_ROUTE, ACT_END,
 };
 
 struct tc_action {
@@ -38,6 +38,11 @@ struct tc_action {
 	double timeout_s;
 	int want_established;      /* 1 established, 0 none */
 	unsigned peer;             /* 0 = any */
+	/* check route */
+	unsigned prefix; int plen;
+	unsigned via;              /* 0 = any next hop */
+	char dev[LAB_IOS_MAX];     /* IOS or Linux name ("ipsec0"), "" = any */
+	int absent;                /* the route must not be there */
 };
 
 enum tc_exp_kind {

@@ -100,6 +100,8 @@ START_TEST(good_minimal)
 		      "at +2 shutdown B GigabitEthernet0/0 as CUT\n"
 		      "at +1 drop A interface Gi0/0 ike in loss 50 as D\n"
 		      "at +1 undrop D\n"
+		      "at +0 check route A 10.0.0.0/24 dev GigabitEthernet0/0\n"
+		      "at +0 check route B 2.2.2.2/32 absent\n"
 		      "at +5 end\n"
 		      "expect first mm1 from A after CUT within dpd-detect(A) plus 0..2\n"
 		      "expect none r-u-there-ack to A after CUT\n"
