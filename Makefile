@@ -1,6 +1,6 @@
 # Thin wrapper for the README's two commands. Everything real lives in CMake/CTest.
 #   make demo   — install what is missing, build, run the headline failover testcase
-#   make check  — install what is missing, build, run every test (then the ASan/UBSan build's unit tests)
+#   make check  — install what is missing, build, run every test, then every test again built with ASan/UBSan
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
 JOBS       ?= $(shell nproc)
@@ -46,11 +46,13 @@ check: build
 	@leftover=$$(ip netns list | grep -c '^ihh-' || true); \
 	if [ "$$leftover" != 0 ]; then echo "make check: $$leftover lab namespace(s) left behind"; ip netns list; exit 1; fi
 
-# The unit, mutation and lab tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Every test again — unit, mutation, lab, interop, testcases — under AddressSanitizer +
+# UndefinedBehaviorSanitizer (leak detection on).
 check-asan: deps
 	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DIHH_SANITIZE=ON
 	cmake --build $(BUILD_ASAN) -j$(JOBS)
-	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2 -L 'unit|mutation'
+	$(BUILD_ASAN)/netns-lab/netns-lab clean
+	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2 --timeout 600
 
 # libFuzzer targets (clang): build/fuzz/..., run e.g. build-fuzz/reference/codec/fuzz_isakmp -max_total_time=60
 fuzz: deps
