@@ -58,10 +58,6 @@ int expect_window(const struct run *r, const struct tc_window *w, double *lo, do
 			 v->adver_int_s, vrrp_master_down_s(v->version, v->priority, v->adver_int_s));
 		break;
 	}
-	case F_HSRP_TAKEOVER:
-		tw = hsrp_takeover_window(3, 10, RUN_WINDOW_SLACK_S);
-		snprintf(what, sizeof(what), "HSRP hello 3 s hold 10 s");
-		break;
 	default:
 		return -1;
 	}

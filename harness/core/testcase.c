@@ -352,6 +352,9 @@ static int parse_window(struct pctx *c, const struct testcase *tc, char **w, int
 			return fail(c, "dpd-detect(%s): node %s has no DPD line", node, node);
 		if (win->formula == F_VRRP_TAKEOVER && (!s || !s->nvrrp))
 			return fail(c, "vrrp-takeover(%s): node %s has no vrrp line", node, node);
+		if (win->formula == F_HSRP_TAKEOVER)
+			return fail(c, "hsrp-takeover(%s): no node file can describe HSRP yet (it comes with "
+				    "refgw's HSRP); use vrrp-takeover or dpd-detect", node);
 		*used = 1;
 		if (n >= 3 && !strcmp(w[1], "plus")) {
 			if (parse_range(w[2], &win->plus_lo, &win->plus_hi))
