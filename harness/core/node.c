@@ -14,6 +14,7 @@
 
 static const char *const known_daemons[] = { "strongswan", "keepalived", "bird", "libreswan", "refgw", NULL };
 
+__attribute__((format(printf, 5, 6)))
 static int fail(char *err, size_t len, const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;

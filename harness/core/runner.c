@@ -21,6 +21,7 @@
 
 volatile sig_atomic_t run_interrupted;
 
+__attribute__((format(printf, 2, 3)))
 static void say(const struct run *r, const char *fmt, ...)
 {
 	va_list ap;
@@ -47,6 +48,7 @@ static int mkdir_p(const char *path)
 	return (mkdir(tmp, 0755) && errno != EEXIST) ? -1 : 0;
 }
 
+__attribute__((format(printf, 5, 6)))
 static void add_event(struct run *r, enum ev_type type, const char *node, const char *label, const char *fmt, ...)
 {
 	struct ev e;

@@ -14,6 +14,7 @@ struct pctx {
 	size_t errlen;
 };
 
+__attribute__((format(printf, 2, 3)))
 static int fail(struct pctx *c, const char *fmt, ...)
 {
 	va_list ap;

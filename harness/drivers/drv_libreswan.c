@@ -38,14 +38,11 @@ static int xfrm_esp_probe(void)
 	struct nlmsghdr *nh = (struct nlmsghdr *)buf;
 	struct xfrm_usersa_info *sa;
 	struct sockaddr_nl sn = { .nl_family = AF_NETLINK };
-	struct {
-		struct xfrm_algo a;
-		char key[16];
-	} crypt;
-	struct {
-		struct xfrm_algo_auth a;
-		char key[20];
-	} auth;
+	/* algorithm structs end in a flexible key array: keep them in byte buffers */
+	unsigned char crypt[sizeof(struct xfrm_algo) + 16] __attribute__((aligned(8)));
+	unsigned char auth[sizeof(struct xfrm_algo_auth) + 20] __attribute__((aligned(8)));
+	struct xfrm_algo *ca = (struct xfrm_algo *)crypt;
+	struct xfrm_algo_auth *aa = (struct xfrm_algo_auth *)auth;
 	size_t off;
 	ssize_t r;
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_XFRM);
@@ -67,15 +64,15 @@ static int xfrm_esp_probe(void)
 	sa->lft.soft_byte_limit = sa->lft.hard_byte_limit = XFRM_INF;
 	sa->lft.soft_packet_limit = sa->lft.hard_packet_limit = XFRM_INF;
 	off = NLMSG_SPACE(sizeof(*sa));
-	memset(&crypt, 0, sizeof(crypt));
-	strcpy(crypt.a.alg_name, "cbc(aes)");
-	crypt.a.alg_key_len = 128;
-	nla_put(buf, &off, XFRMA_ALG_CRYPT, &crypt, sizeof(crypt));
-	memset(&auth, 0, sizeof(auth));
-	strcpy(auth.a.alg_name, "hmac(sha1)");
-	auth.a.alg_key_len = 160;
-	auth.a.alg_trunc_len = 96;
-	nla_put(buf, &off, XFRMA_ALG_AUTH_TRUNC, &auth, sizeof(auth));
+	memset(crypt, 0, sizeof(crypt));
+	strcpy(ca->alg_name, "cbc(aes)");
+	ca->alg_key_len = 128;
+	nla_put(buf, &off, XFRMA_ALG_CRYPT, crypt, sizeof(crypt));
+	memset(auth, 0, sizeof(auth));
+	strcpy(aa->alg_name, "hmac(sha1)");
+	aa->alg_key_len = 160;
+	aa->alg_trunc_len = 96;
+	nla_put(buf, &off, XFRMA_ALG_AUTH_TRUNC, auth, sizeof(auth));
 	nh->nlmsg_len = (unsigned)off;
 	if (sendto(fd, buf, off, 0, (struct sockaddr *)&sn, sizeof(sn)) < 0) {
 		close(fd);

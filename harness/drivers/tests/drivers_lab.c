@@ -32,6 +32,7 @@ static const char *const namespaces[] = {
 	"ihhdev-drv-tr1", "ihhdev-drv-tr2",
 };
 
+__attribute__((format(printf, 1, 2)))
 static int sh(const char *fmt, ...)
 {
 	char cmd[1024];
