@@ -208,7 +208,6 @@ static int ka_logs(struct drv_node *n, struct ev_list *out)
 		if (ka_parse_state(line, &t, inst, sizeof(inst), st, sizeof(st), &prio) < 0)
 			continue;
 		snprintf(text, sizeof(text), "(%s) Entering %s STATE", inst, st);
-		drv_ev_add(out, t, EV_LOG, n->spec->name, text);
 		e = drv_ev_add(out, t, EV_STATE, n->spec->name, text);
 		if (e) {
 			snprintf(e->state, sizeof(e->state), "%.15s", st);
