@@ -50,50 +50,35 @@ static int parse_flow(struct tok_line *t, struct node_spec *n, const char *file,
 	return 0;
 }
 
-static int parse_dpd_comware(struct tok_line *t, struct node_spec *n, const char *file, int line,
-			     char *err, size_t len)
+/* The DPD lines of both vendors: `KEYWORDS… SECS [RETRY] [periodic|on-demand]`, where
+ * Comware spells the numbers `interval I retry R` and IOS gives them bare. Words from
+ * t->w[first] on. */
+static int parse_dpd(struct tok_line *t, int first, enum dpd_style style, struct node_spec *n,
+		     const char *file, int line, char *err, size_t len)
 {
-	/* ike dpd interval I [retry R] {periodic|on-demand} */
-	static const char *form = "expected 'ike dpd interval SECS [retry SECS] periodic|on-demand'";
+	const int comware = style == DPD_COMWARE;
+	const char *form = comware ? "expected 'ike dpd interval SECS [retry SECS] periodic|on-demand'" :
+				     "expected 'crypto isakmp keepalive SECS [RETRY] [periodic|on-demand]'";
 	struct dpd_cfg *d = &n->dpd;
-	int i = 2;
-	d->style = DPD_COMWARE;
-	d->retry_s = 5;                 /* Comware default */
-	d->mode = DPD_ON_DEMAND;
-	if (i + 1 >= t->n || strcmp(t->w[i], "interval") || tok_double(t->w[i + 1], &d->interval_s) ||
-	    d->interval_s <= 0)
+	int i = first;
+
+	d->style = style;
+	d->retry_s = comware ? 5 : 2;   /* the vendors' default retry intervals */
+	d->mode = DPD_ON_DEMAND;        /* both default to on-demand */
+	if (comware && (i >= t->n || strcmp(t->w[i++], "interval")))
 		return fail(err, len, file, line, "%s", form);
-	i += 2;
-	if (i + 1 < t->n && !strcmp(t->w[i], "retry")) {
+	if (i >= t->n || tok_double(t->w[i], &d->interval_s) || d->interval_s <= 0)
+		return fail(err, len, file, line, "%s", form);
+	i++;
+	if (comware && i + 1 < t->n && !strcmp(t->w[i], "retry")) {
 		if (tok_double(t->w[i + 1], &d->retry_s) || d->retry_s <= 0)
 			return fail(err, len, file, line, "%s", form);
 		i += 2;
+	} else if (!comware && i < t->n && tok_double(t->w[i], &d->retry_s) == 0) {
+		if (d->retry_s <= 0)
+			return fail(err, len, file, line, "%s", form);
+		i++;
 	}
-	if (i < t->n && !strcmp(t->w[i], "periodic"))
-		d->mode = DPD_PERIODIC, i++;
-	else if (i < t->n && !strcmp(t->w[i], "on-demand"))
-		i++;
-	if (i != t->n)
-		return fail(err, len, file, line, "%s, got '%s'", form, t->w[i]);
-	return 0;
-}
-
-static int parse_dpd_ios(struct tok_line *t, struct node_spec *n, const char *file, int line,
-			 char *err, size_t len)
-{
-	/* crypto isakmp keepalive SECS [RETRY] [periodic|on-demand] */
-	static const char *form = "expected 'crypto isakmp keepalive SECS [RETRY] [periodic|on-demand]'";
-	struct dpd_cfg *d = &n->dpd;
-	int i = 3;
-	d->style = DPD_IOS;
-	d->retry_s = 2;                 /* IOS default */
-	d->mode = DPD_ON_DEMAND;
-	if (t->n < 4 || strcmp(t->w[1], "isakmp") || strcmp(t->w[2], "keepalive") ||
-	    tok_double(t->w[i], &d->interval_s) || d->interval_s <= 0)
-		return fail(err, len, file, line, "%s", form);
-	i++;
-	if (i < t->n && tok_double(t->w[i], &d->retry_s) == 0)
-		i++;
 	if (i < t->n && !strcmp(t->w[i], "periodic"))
 		d->mode = DPD_PERIODIC, i++;
 	else if (i < t->n && !strcmp(t->w[i], "on-demand"))
@@ -197,10 +182,14 @@ static int parse_line(struct tok_line *t, struct node_spec *n, const char *file,
 			return 0;
 		}
 		if (!strcmp(s, "dpd"))
-			return parse_dpd_comware(t, n, file, line, err, len);
+			return parse_dpd(t, 2, DPD_COMWARE, n, file, line, err, len);
 	}
-	if (!strcmp(k, "crypto"))
-		return parse_dpd_ios(t, n, file, line, err, len);
+	if (!strcmp(k, "crypto")) {
+		if (t->n < 3 || strcmp(t->w[1], "isakmp") || strcmp(t->w[2], "keepalive"))
+			return fail(err, len, file, line, "expected 'crypto isakmp keepalive SECS [RETRY] "
+				    "[periodic|on-demand]'");
+		return parse_dpd(t, 3, DPD_IOS, n, file, line, err, len);
+	}
 	if (!strcmp(k, "dpd")) {
 		/* dpd delay D timeout T — strongSwan's own knobs */
 		if (t->n != 5 || strcmp(t->w[1], "delay") || tok_double(t->w[2], &n->dpd.interval_s) ||

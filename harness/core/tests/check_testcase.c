@@ -161,6 +161,30 @@ START_TEST(bad_node_files)
 }
 END_TEST
 
+START_TEST(dpd_lines_in_each_vendor_s_words)
+{
+	struct node_spec n;
+	char err[LAB_ERR_MAX];
+	char ios[] = "daemon strongswan\nike local 1.1.1.1 peer 1.1.1.2\nike pre-shared-key k\nipsec flow 2.2.2.2/32 3.3.3.3/32\ncrypto isakmp keepalive 15 3 periodic\n";
+	ck_assert_msg(node_spec_parse("a.node", ios, &n, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(n.dpd.style, DPD_IOS);
+	ck_assert_int_eq(n.dpd.mode, DPD_PERIODIC);
+	ck_assert_double_eq(n.dpd.interval_s, 15);
+	ck_assert_double_eq(n.dpd.retry_s, 3);
+	char ios_default[] = "daemon strongswan\nike local 1.1.1.1 peer 1.1.1.2\nike pre-shared-key k\nipsec flow 2.2.2.2/32 3.3.3.3/32\ncrypto isakmp keepalive 10\n";
+	ck_assert_msg(node_spec_parse("a.node", ios_default, &n, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(n.dpd.mode, DPD_ON_DEMAND);    /* IOS default */
+	ck_assert_double_eq(n.dpd.retry_s, 2);          /* IOS default retry */
+	char comware[] = "daemon strongswan\nike local 1.1.1.1 peer 1.1.1.2\nike pre-shared-key k\nipsec flow 2.2.2.2/32 3.3.3.3/32\nike dpd interval 10 on-demand\n";
+	ck_assert_msg(node_spec_parse("a.node", comware, &n, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(n.dpd.style, DPD_COMWARE);
+	ck_assert_double_eq(n.dpd.retry_s, 5);          /* Comware default retry */
+	char bad[] = "daemon strongswan\nike local 1.1.1.1 peer 1.1.1.2\nike pre-shared-key k\nipsec flow 2.2.2.2/32 3.3.3.3/32\ncrypto isakmp keepalive 10 0 periodic\n";
+	ck_assert_int_eq(node_spec_parse("a.node", bad, &n, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "a.node:5: expected 'crypto isakmp keepalive"), "%s", err);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("testcase");
@@ -170,6 +194,7 @@ int main(void)
 	tcase_add_test(tc, good_minimal);
 	tcase_add_test(tc, bad_lines_name_file_and_line);
 	tcase_add_test(tc, bad_node_files);
+	tcase_add_test(tc, dpd_lines_in_each_vendor_s_words);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
