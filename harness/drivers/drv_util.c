@@ -146,24 +146,15 @@ int64_t drv_parse_local_ts(const char *s, size_t *consumed)
 struct ev *drv_ev_add(struct ev_list *l, int64_t t_ns, enum ev_type type, const char *node,
 		      const char *text)
 {
-	struct ev *e;
+	struct ev e;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		struct ev *v = realloc(l->v, cap * sizeof(*v));
-		if (!v)
-			return NULL;
-		l->v = v;
-		l->cap = cap;
-	}
-	e = &l->v[l->n++];
-	memset(e, 0, sizeof(*e));
-	e->t_ns = t_ns;
-	e->src = type == EV_STATE ? EV_SRC_STATE : EV_SRC_LOG;
-	e->type = type;
-	snprintf(e->node, sizeof(e->node), "%s", node ? node : "");
-	snprintf(e->text, sizeof(e->text), "%s", text ? text : "");
-	return e;
+	memset(&e, 0, sizeof(e));
+	e.t_ns = t_ns;
+	e.src = type == EV_STATE ? EV_SRC_STATE : EV_SRC_LOG;
+	e.type = type;
+	snprintf(e.node, sizeof(e.node), "%s", node ? node : "");
+	snprintf(e.text, sizeof(e.text), "%s", text ? text : "");
+	return ev_push(l, &e);
 }
 
 void drv_sleep_ms(int ms)

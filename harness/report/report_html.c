@@ -848,14 +848,10 @@ static const char *hv_css =
 int report_write_html(const struct run_report *r, const char *path)
 {
 	struct report_ctx c;
-	if (report_ctx_init(&c, r) < 0)
-		return -1;
 	char tmp[1024];
-	FILE *f = report_open_tmp(path, tmp, sizeof(tmp));
-	if (!f) {
-		report_ctx_free(&c);
+	FILE *f = report_begin(&c, r, path, tmp, sizeof(tmp));
+	if (!f)
 		return -1;
-	}
 	struct hv hh, *h = &hh;
 	memset(h, 0, sizeof(*h));
 	h->c = &c;

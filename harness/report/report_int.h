@@ -95,6 +95,9 @@ void report_xml_escape_n(FILE *f, const char *s, size_t n);
 /* Write to path.tmp and rename it over path on success, so a reader never sees half a
  * report; report_close_tmp returns 0, or -1 (and removes the temporary) when !ok or I/O failed. */
 FILE *report_open_tmp(const char *path, char *tmp, size_t len);
+/* What every writer starts with: the context and the temporary file; NULL (nothing to
+ * free) on failure. */
+FILE *report_begin(struct report_ctx *c, const struct run_report *r, const char *path, char *tmp, size_t len);
 int report_close_tmp(FILE *f, const char *tmp, const char *path, int ok);
 
 /* The terminal view into a malloc'd string (for junit's system-out). */

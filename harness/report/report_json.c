@@ -259,14 +259,10 @@ static void report_json_timeline(struct json_w *w, const struct report_ctx *c)
 int report_write_json(const struct run_report *r, const char *path)
 {
 	struct report_ctx c;
-	if (report_ctx_init(&c, r) < 0)
-		return -1;
 	char tmp[1024];
-	FILE *f = report_open_tmp(path, tmp, sizeof(tmp));
-	if (!f) {
-		report_ctx_free(&c);
+	FILE *f = report_begin(&c, r, path, tmp, sizeof(tmp));
+	if (!f)
 		return -1;
-	}
 	struct json_w w;
 	json_init(&w, f, 1);
 	json_begin_object(&w);

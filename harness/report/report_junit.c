@@ -27,14 +27,10 @@ static void report_junit_case(FILE *f, const struct run_report *r, const char *n
 int report_write_junit(const struct run_report *r, const char *path)
 {
 	struct report_ctx c;
-	if (report_ctx_init(&c, r) < 0)
-		return -1;
 	char tmp[1024];
-	FILE *f = report_open_tmp(path, tmp, sizeof(tmp));
-	if (!f) {
-		report_ctx_free(&c);
+	FILE *f = report_begin(&c, r, path, tmp, sizeof(tmp));
+	if (!f)
 		return -1;
-	}
 	int tests = 0, failures = 0, errors = 0, skipped = 0;
 	/* A run without expectations (skipped, or broken before them) is one testcase. */
 	int run_case = r->nexps == 0 || r->verdict == 3 || (r->verdict == 2 && r->error[0]);

@@ -605,3 +605,13 @@ void report_xml_escape(FILE *f, const char *s)
 	if (s)
 		report_xml_escape_n(f, s, strlen(s));
 }
+
+FILE *report_begin(struct report_ctx *c, const struct run_report *r, const char *path, char *tmp, size_t len)
+{
+	if (report_ctx_init(c, r) < 0)
+		return NULL;
+	FILE *f = report_open_tmp(path, tmp, len);
+	if (!f)
+		report_ctx_free(c);
+	return f;
+}
