@@ -216,6 +216,20 @@ static int parse_line(struct tok_line *t, struct node_spec *n, const char *file,
 		}
 		return fail(err, len, file, line, "expected 'ipsec flow …', 'ipsec proposal …' or 'ipsec lifetime …'");
 	}
+	if (!strcmp(k, "config")) {
+		/* config FILE — an IOS configuration for refgw, relative to the node file */
+		const char *slash = strrchr(file, '/');
+		int dirlen = slash ? (int)(slash - file) : 0;
+		if (t->n != 2 || !t->w[1][0])
+			return fail(err, len, file, line, "expected 'config FILE' (an IOS configuration, "
+				    "relative to the node file)");
+		if (t->w[1][0] == '/' || !slash)
+			snprintf(n->config, sizeof(n->config), "%s", t->w[1]);
+		else
+			snprintf(n->config, sizeof(n->config), "%.*s/%s", dirlen, file, t->w[1]);
+		n->config_line = line;
+		return 0;
+	}
 	if (!strcmp(k, "initiate")) {
 		if (t->n != 1)
 			return fail(err, len, file, line, "expected 'initiate' alone");
@@ -287,6 +301,11 @@ int node_spec_parse(const char *path, char *text, struct node_spec *n, char *err
 	if (n->has_ike && (!n->ike_local || !n->ike_peer || !n->psk[0] || !n->nflows))
 		return fail(err, errlen, path, line, "an IKE node needs 'ike local … peer …', "
 			    "'ike pre-shared-key …' and at least one 'ipsec flow …'");
+	if (node_has_daemon(n, "refgw") && !n->config[0])
+		return fail(err, errlen, path, line, "a refgw node needs 'config FILE' (its IOS configuration)");
+	if (n->config[0] && !node_has_daemon(n, "refgw"))
+		return fail(err, errlen, path, n->config_line, "'config FILE' is for refgw nodes "
+			    "(add 'daemon refgw')");
 	if (n->has_ike && !n->ike_proposal[0])
 		snprintf(n->ike_proposal, sizeof(n->ike_proposal), "aes128-sha1-modp2048");
 	if (n->has_ike && !n->esp_proposal[0])

@@ -56,6 +56,9 @@ struct node_spec {
 	struct { struct lab_prefix net; uint32_t area; } ospf[NODE_MAX_OSPF];
 	int nospf;
 
+	/* refgw: the router configuration as printed in the document (IOS syntax) */
+	char config[512];                     /* resolved path, "" if none */
+	int config_line;
 	int line;                             /* of the first line */
 };
 

@@ -1,13 +1,13 @@
 /* driver.c — the registry of daemon drivers.
  *
  * driver_find() maps a daemon name as written in a .node file ("strongswan",
- * "keepalived", "bird", "libreswan") to its ops table. refgw's driver joins the list
- * when it exists (issue 3).
+ * "keepalived", "bird", "libreswan", "refgw") to its ops table.
  */
 #include <string.h>
 #include "driver.h"
 
 static const struct driver *const drivers[] = {
+	&driver_refgw,
 	&driver_strongswan,
 	&driver_keepalived,
 	&driver_bird,

@@ -7,7 +7,7 @@
  * captures decrypt. A driver that cannot run here says so from available() with a reason
  * and the harness reports the testcase as skipped.
  *
- * Drivers: refgw (issue 3), strongswan, keepalived, bird, libreswan.
+ * Drivers: refgw, strongswan, keepalived, bird, libreswan.
  */
 #ifndef HARNESS_DRIVER_H
 #define HARNESS_DRIVER_H
@@ -69,7 +69,7 @@ struct driver {
 };
 
 const struct driver *driver_find(const char *name);
-extern const struct driver driver_strongswan, driver_keepalived, driver_bird, driver_libreswan;
+extern const struct driver driver_refgw, driver_strongswan, driver_keepalived, driver_bird, driver_libreswan;
 
 /* Spawn argv inside the node's namespace with stdout/stderr to logfile. If private_run is
  * not NULL, the child gets its own mount namespace with private_run bind-mounted on /run

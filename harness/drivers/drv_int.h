@@ -17,11 +17,6 @@
 #define DRV_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define DRV_PRINTF(a, b)
-/* strongSwan internals shared by drv_strongswan.c and drv_strongswan_log.c */
-int ss_parse_list_sas(const char *text, struct sa_list *out);
-int ss_logs(struct drv_node *n, struct ev_list *out);
-int ss_keys(struct drv_node *n, FILE *ikev1_table, FILE *esp_sa);
-
 #endif
 
 /* snprintf into err (if err != NULL), return -1. */

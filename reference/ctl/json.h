@@ -8,8 +8,8 @@
  * Non-finite doubles become null. Pretty printing indents containers opened above
  * `inline_depth`; deeper containers are written on one line (one event per line).
  */
-#ifndef HARNESS_JSON_H
-#define HARNESS_JSON_H
+#ifndef CTL_JSON_H
+#define CTL_JSON_H
 
 #include <stdint.h>
 #include <stddef.h>

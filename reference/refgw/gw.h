@@ -1,0 +1,134 @@
+/* gw.h — refgw, the daemon: the glue between the layers (not a library contract).
+ *
+ *   gw_main.c   arguments, start-up order, signals, shutdown
+ *   gw_apply.c  IOS configuration → kernel (interfaces, addresses, routes, steering)
+ *               and → the IKE engine's configuration (policies, keys, crypto maps)
+ *   gw_io.c     the sockets: UDP 500/4500 (IKE, NAT-T ESP) and raw ESP, the TUN device
+ *   gw_dp.c     the ESP data plane: TUN → crypto ACL → SA → ESP out; ESP in → TUN
+ *   gw_sa.c     the IKE engine's callbacks: child SAs into the data plane, key tables
+ *   gw_show.c   control requests: show / clear / configure / initiate (text and JSON)
+ *   gw_log.c    the log: "YYYY-MM-DD HH:MM:SS.mmm TEXT", TEXT like IOS debug output
+ */
+#ifndef REFGW_GW_H
+#define REFGW_GW_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ctl.h"
+#include "esp_sa.h"
+#include "ike.h"
+#include "ios_cfg.h"
+#include "kern.h"
+#include "loop.h"
+
+#define GW_MAX_CHILDREN 256
+#define GW_MAX_FLOWS    64
+#define GW_TUN_NAME     "refgw0"
+#define GW_TUN_MTU      1400
+#define GW_FWMARK       0x1e5c
+#define GW_STEER_TABLE  150
+#define GW_PKT_MAX      65600
+#define GW_BATCH        KERN_BATCH_MAX
+#define GW_BUF          4096          /* per batched packet; TUN MTU 1400 + ESP overhead fits */
+
+/* Drops the gateway counts itself (the ESP and IKE layers count their own). */
+enum gw_drop {
+	GW_DROP_NO_SA,          /* matched a crypto ACL, no SA yet: negotiation started */
+	GW_DROP_NOT_IPV4,       /* from the TUN: not an IPv4 packet */
+	GW_DROP_NO_FLOW,        /* from the TUN: matches no crypto ACL line (should not happen) */
+	GW_DROP_POLICY,         /* decrypted packet outside the SA's selectors (RFC 4301 §5.2) */
+	GW_DROP_SHORT,          /* a raw/UDP datagram too short for its headers */
+	GW_DROP_SEND,           /* sendto failed */
+	GW_DROP_TUN_WRITE,      /* writing into the TUN failed */
+	GW_DROP_MAX
+};
+
+/* A crypto-ACL line of a crypto map entry: the unit IOS negotiates an SA pair for. */
+struct gw_flow {
+	unsigned conn, sel;               /* index into ike_cfg.conns / conns[conn].sel */
+	struct ike_selector s;
+	struct gw_child *out;             /* current outbound SA pair, NULL: none */
+	uint64_t acquired_ms;             /* last acquire sent to the engine */
+};
+
+/* An installed SA pair. The inbound esp_sa lives in the SADB (by spi_in). */
+struct gw_child {
+	int used;
+	struct ike_child c;               /* as the engine reported it (keys wiped after use) */
+	struct esp_sa *out;
+	struct esp_sa *in;                /* owned by the SADB */
+	struct gw_flow *flow;
+	uint64_t created_ms;
+	uint64_t send_errors;
+	uint32_t id;                      /* conn id for `show crypto ipsec sa` */
+};
+
+struct gw {
+	/* configuration */
+	char cfg_path[512];
+	struct ios_cfg *cfg;
+	struct ike_cfg ike_cfg;
+	char hostname[64];
+	/* layers */
+	struct loop *loop;
+	const struct kern_ops *kern;
+	struct ike *ike;
+	struct esp_sadb *sadb;
+	struct ctl_server *ctl;
+	struct loop_timer ike_timer;
+	/* sockets */
+	int tun_fd, udp500, udp4500, esp_raw;
+	/* data plane */
+	struct gw_flow flows[GW_MAX_FLOWS];
+	unsigned nflows;
+	struct gw_child children[GW_MAX_CHILDREN];
+	uint32_t next_child_id;
+	uint64_t drops[GW_DROP_MAX];
+	uint64_t ike_rx, ike_tx, natt_keepalives;
+	uint8_t *pkt, *pkt2;              /* GW_PKT_MAX scratch buffers */
+	uint8_t *rxbuf, *txbuf;           /* GW_BATCH × GW_BUF: batched data-plane I/O */
+	struct kern_pkt rx[GW_BATCH], tx_raw[GW_BATCH], tx_udp[GW_BATCH];
+	/* outputs */
+	FILE *log;
+	char keys_dir[512];
+	uint64_t start_real_ms;
+	int stopping;
+};
+
+/* gw_log.c */
+void gw_log(struct gw *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* rate-limited per reason: at most one line per second per key */
+void gw_log_drop(struct gw *g, unsigned key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+const char *gw_ip(uint32_t host_order);   /* rotating static buffers */
+
+/* gw_apply.c */
+int gw_apply_config(struct gw *g, char *err, size_t errlen);     /* interfaces, routes, steering */
+int gw_build_ike_cfg(struct gw *g, struct ike_cfg *out, char *err, size_t errlen);
+int gw_apply_steering(struct gw *g, char *err, size_t errlen);   /* crypto ACLs → TUN */
+int gw_configure(struct gw *g, const char *lines, FILE *out);    /* `configure` over ctl */
+const char *gw_conn_ifname(const struct gw *g, unsigned conn);   /* IOS name of the map's interface */
+
+/* gw_io.c */
+int gw_io_open(struct gw *g, char *err, size_t errlen);
+void gw_io_close(struct gw *g);
+void gw_udp4500_packet(struct gw *g, const struct kern_pkt *p);
+void gw_send_ike(struct gw *g, const struct ike_endpoint *local, const struct ike_endpoint *remote,
+		 const uint8_t *msg, size_t len);
+
+/* gw_dp.c */
+void gw_dp_tun_readable(struct gw *g);
+void gw_dp_esp_input(struct gw *g, uint32_t src, uint32_t dst, const uint8_t *esp, size_t len);
+void gw_dp_esp_readable(struct gw *g, int fd, int udp);   /* raw 50 or UDP 4500 batch */
+struct gw_flow *gw_flow_lookup(struct gw *g, uint32_t src, uint32_t dst, uint8_t proto);
+void gw_flows_rebuild(struct gw *g);
+
+/* gw_sa.c */
+extern const struct ike_ops gw_ike_ops_template;
+void gw_ike_schedule(struct gw *g);     /* (re)arm the engine's timer */
+void gw_children_flush(struct gw *g);   /* drop every child from the data plane */
+
+/* gw_show.c */
+int gw_ctl_handle(void *arg, const char *request, FILE *out);
+
+#endif

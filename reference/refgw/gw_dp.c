@@ -1,0 +1,245 @@
+/* gw_dp.c — refgw's ESP data plane (RFC 4301 §5 processing, userspace).
+ *
+ * Outbound: the kernel routes every packet that matches a crypto ACL into the TUN device
+ * (nftables mark + policy rule, kern/). Each one is matched to its ACL line (a flow); with
+ * an SA it is encapsulated (esp/) and sent on raw protocol 50 or UDP 4500; without one
+ * the IKE engine is asked to negotiate and the packet is dropped — the `.` of the
+ * documents' `.!!!!`.
+ * Inbound: ESP from the raw socket or UDP 4500 is looked up by SPI, authenticated,
+ * replay-checked and decrypted (esp/), the inner packet is checked against the SA's
+ * selectors (RFC 4301 §5.2) and written into the TUN for the kernel to forward.
+ */
+#include "gw.h"
+
+#include <string.h>
+
+static inline uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline int in_prefix(uint32_t a, uint32_t net, uint8_t plen)
+{
+	uint32_t mask = plen ? 0xffffffffu << (32 - plen) : 0;
+
+	return (a & mask) == (net & mask);
+}
+
+static int sel_match(const struct ike_selector *s, uint32_t src, uint32_t dst, uint8_t proto)
+{
+	return in_prefix(src, s->src, s->src_plen) && in_prefix(dst, s->dst, s->dst_plen) &&
+	       (s->proto == 0 || s->proto == proto);
+}
+
+struct gw_flow *gw_flow_lookup(struct gw *g, uint32_t src, uint32_t dst, uint8_t proto)
+{
+	static unsigned last;
+	unsigned i;
+
+	if (last < g->nflows && sel_match(&g->flows[last].s, src, dst, proto))
+		return &g->flows[last];
+	for (i = 0; i < g->nflows; i++)
+		if (sel_match(&g->flows[i].s, src, dst, proto)) {
+			last = i;
+			return &g->flows[i];
+		}
+	return NULL;
+}
+
+/* One flow per crypto-ACL permit line of every crypto map entry, in IOS order. */
+void gw_flows_rebuild(struct gw *g)
+{
+	unsigned c, s, i;
+
+	for (i = 0; i < GW_MAX_CHILDREN; i++)
+		g->children[i].flow = NULL;
+	g->nflows = 0;
+	for (c = 0; c < g->ike_cfg.nconns; c++)
+		for (s = 0; s < g->ike_cfg.conns[c].nsel && g->nflows < GW_MAX_FLOWS; s++) {
+			struct gw_flow *f = &g->flows[g->nflows++];
+
+			memset(f, 0, sizeof(*f));
+			f->conn = c;
+			f->sel = s;
+			f->s = g->ike_cfg.conns[c].sel[s];
+		}
+	/* re-attach installed children to their flows */
+	for (i = 0; i < GW_MAX_CHILDREN; i++) {
+		struct gw_child *ch = &g->children[i];
+		unsigned k;
+
+		if (!ch->used)
+			continue;
+		for (k = 0; k < g->nflows; k++)
+			if (g->flows[k].conn == ch->c.conn_index && g->flows[k].sel == ch->c.sel_index) {
+				ch->flow = &g->flows[k];
+				if (!g->flows[k].out || g->flows[k].out->created_ms <= ch->created_ms)
+					g->flows[k].out = ch;
+			}
+	}
+}
+
+/* Encapsulate one clear packet into tx slot `slot`; returns 1 if queued on raw ESP, 2 on
+ * UDP 4500, 0 if dropped. */
+static int dp_outbound(struct gw *g, const uint8_t *pkt, size_t len, uint8_t *out, struct kern_pkt *tx)
+{
+	struct gw_flow *f;
+	struct gw_child *ch;
+	ssize_t n;
+
+	if (len < 20 || (pkt[0] >> 4) != 4) {
+		g->drops[GW_DROP_NOT_IPV4]++;
+		return 0;
+	}
+	f = gw_flow_lookup(g, rd32(pkt + 12), rd32(pkt + 16), pkt[9]);
+	if (!f) {
+		g->drops[GW_DROP_NO_FLOW]++;
+		return 0;
+	}
+	ch = f->out;
+	if (!ch) {
+		uint64_t now = loop_now_ms(g->loop);
+
+		g->drops[GW_DROP_NO_SA]++;
+		/* RFC 4301 §5.1: no SA for a PROTECT flow → ask IKE, drop the packet */
+		if (!f->acquired_ms || now - f->acquired_ms >= 1000) {
+			f->acquired_ms = now ? now : 1;
+			gw_log(g, "IPSEC(sa_request): , (key eng. msg.) OUTBOUND local= %s, remote= %s, "
+			       "local_proxy= %s/%u/%u/0, remote_proxy= %s/%u/%u/0",
+			       gw_ip(g->ike_cfg.conns[f->conn].local_addr),
+			       gw_ip(g->ike_cfg.conns[f->conn].npeers ? g->ike_cfg.conns[f->conn].peers[0] : 0),
+			       gw_ip(f->s.src), f->s.src_plen, f->s.proto, gw_ip(f->s.dst), f->s.dst_plen,
+			       f->s.proto);
+			ike_acquire(g->ike, now, f->conn, f->sel);
+			gw_ike_schedule(g);
+		}
+		return 0;
+	}
+	n = esp_encap(ch->out, pkt, len, out, GW_BUF);
+	if (n < 0)
+		return 0;               /* counted by esp/ (sequence exhausted …) */
+	*tx = (struct kern_pkt){ .buf = out, .len = (size_t)n, .src = ch->c.local.addr, .dst = ch->c.remote.addr };
+	if (ch->c.remote.port == 4500) {        /* RFC 3948 §2.1: ESP right after the UDP header */
+		tx->dport = 4500;
+		return 2;
+	}
+	return 1;
+}
+
+static void dp_flush(struct gw *g, int fd, struct kern_pkt *p, unsigned n)
+{
+	int sent;
+
+	if (!n)
+		return;
+	sent = kern_send(fd, p, n);
+	if (sent < (int)n)
+		g->drops[GW_DROP_SEND] += n - (unsigned)(sent < 0 ? 0 : sent);
+}
+
+void gw_dp_tun_readable(struct gw *g)
+{
+	int round;
+
+	/* bounded rounds per wakeup so IKE and control traffic are never starved */
+	for (round = 0; round < 4; round++) {
+		unsigned nraw = 0, nudp = 0, i;
+		int n;
+
+		for (i = 0; i < GW_BATCH; i++)
+			g->rx[i] = (struct kern_pkt){ .buf = g->rxbuf + (size_t)i * GW_BUF, .cap = GW_BUF };
+		n = kern_tun_read(g->tun_fd, g->rx, GW_BATCH);
+		if (n <= 0)
+			break;
+		for (i = 0; i < (unsigned)n; i++) {
+			struct kern_pkt *p = &g->rx[i];
+			struct kern_pkt tx;
+			int q;
+
+			if (p->drop) {
+				g->drops[GW_DROP_NOT_IPV4]++;
+				continue;
+			}
+			q = dp_outbound(g, p->buf + p->off, p->len, g->txbuf + (size_t)i * GW_BUF, &tx);
+			if (q == 1)
+				g->tx_raw[nraw++] = tx;
+			else if (q == 2)
+				g->tx_udp[nudp++] = tx;
+		}
+		dp_flush(g, g->esp_raw, g->tx_raw, nraw);
+		dp_flush(g, g->udp4500, g->tx_udp, nudp);
+		if (n < GW_BATCH)
+			break;
+	}
+}
+
+void gw_dp_esp_readable(struct gw *g, int fd, int udp)
+{
+	int round;
+
+	for (round = 0; round < 4; round++) {
+		unsigned i;
+		int n;
+
+		for (i = 0; i < GW_BATCH; i++)
+			g->rx[i] = (struct kern_pkt){ .buf = g->rxbuf + (size_t)i * GW_BUF, .cap = GW_BUF };
+		n = udp ? kern_udp_recv(fd, g->rx, GW_BATCH) : kern_esp_recv(fd, g->rx, GW_BATCH);
+		if (n <= 0)
+			break;
+		for (i = 0; i < (unsigned)n; i++) {
+			if (udp)
+				gw_udp4500_packet(g, &g->rx[i]);
+			else if (g->rx[i].drop)
+				g->drops[GW_DROP_SHORT]++;
+			else
+				gw_dp_esp_input(g, g->rx[i].src, g->rx[i].dst, g->rx[i].buf + g->rx[i].off,
+						g->rx[i].len);
+		}
+		if (n < GW_BATCH)
+			break;
+	}
+}
+
+static struct gw_child *child_by_in(struct gw *g, const struct esp_sa *sa)
+{
+	unsigned i;
+
+	for (i = 0; i < GW_MAX_CHILDREN; i++)
+		if (g->children[i].used && g->children[i].in == sa)
+			return &g->children[i];
+	return NULL;
+}
+
+void gw_dp_esp_input(struct gw *g, uint32_t src, uint32_t dst, const uint8_t *esp, size_t len)
+{
+	enum esp_drop why = ESP_DROP_NONE;
+	struct esp_sa *sa = NULL;
+	struct gw_child *ch;
+	ssize_t n;
+
+	n = esp_sadb_input(g->sadb, esp, len, g->pkt2, GW_PKT_MAX, &sa, &why);
+	if (n < 0) {
+		if (why == ESP_DROP_UNKNOWN_SPI && len >= 8)
+			gw_log_drop(g, 1, "IPSEC(epa_decrypt): invalid SPI 0x%08X from %s to %s, no SA: "
+				    "packet dropped", rd32(esp), gw_ip(src), gw_ip(dst));
+		else if (why != ESP_DROP_DUMMY)
+			gw_log_drop(g, 2 + (unsigned)why, "IPSEC: ESP packet from %s dropped: %s", gw_ip(src),
+				    esp_drop_name(why));
+		return;
+	}
+	ch = sa ? child_by_in(g, sa) : NULL;
+	if (n < 20 || !ch || !ch->flow) {
+		g->drops[GW_DROP_POLICY]++;
+		return;
+	}
+	/* RFC 4301 §5.2 step 4: the inner packet must match the SA's selectors (mirrored) */
+	if (!sel_match(&ch->flow->s, rd32(g->pkt2 + 16), rd32(g->pkt2 + 12), g->pkt2[9])) {
+		g->drops[GW_DROP_POLICY]++;
+		gw_log_drop(g, 40, "IPSEC: decrypted packet %s -> %s outside the SA's proxies: dropped",
+			    gw_ip(rd32(g->pkt2 + 12)), gw_ip(rd32(g->pkt2 + 16)));
+		return;
+	}
+	ike_child_inbound(g->ike, loop_now_ms(g->loop), ch->c.spi_in, (size_t)n);
+	if (kern_tun_write(g->tun_fd, g->pkt2, (size_t)n) < 0)
+		g->drops[GW_DROP_TUN_WRITE]++;
+}
