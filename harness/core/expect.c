@@ -1,9 +1,12 @@
 /* expect.c — judge a run: every expectation of the testcase against the merged event
  * timeline and the prober records. Windows come from the node configs through
  * reference/fsm/windows.c, scaled by the run's time scale. */
+#include <glob.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "run.h"
 #include "../../reference/codec/isakmp.h"
 
@@ -274,12 +277,118 @@ static void eval_esp_spi(const struct run *r, const struct tc_expect *x, struct 
 	}
 }
 
+/* Rows of a key table as tshark -o uat: options (one per row). */
+static size_t uat_opts(const char *dir, const char *table, char *cmd, size_t o, size_t cap)
+{
+	char path[1100], line[600];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, table);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] && !strchr(line, '\'') && o < cap)
+			o += (size_t)snprintf(cmd + o, cap - o, " -o 'uat:%s:%s'", table, line);
+	}
+	if (f)
+		fclose(f);
+	return o < cap ? o : cap;
+}
+
+/* tshark (an independent dissector) on every capture of the run, with the run's keys:
+ * no malformed frame, no expert item of warning or error severity (Wireshark: warn
+ * 0x600000, error 0x800000), every encrypted ISAKMP message and every ESP packet
+ * decrypted. */
+static void eval_tshark(const struct run *r, struct exp_result *o)
+{
+	static char cmd[65536];
+	char pat[1100], line[4096];
+	unsigned long frames = 0, bad = 0, isakmp_enc = 0, isakmp_dec = 0, esp = 0, esp_dec = 0;
+	char first_bad[160] = "";
+	glob_t gl;
+
+	snprintf(o->window, sizeof(o->window), "every frame dissects cleanly and decrypts");
+	snprintf(pat, sizeof(pat), "%s/*.pcapng", r->out_dir);
+	if (access("/usr/bin/tshark", X_OK) < 0) {
+		o->status = EXP_ERROR;
+		snprintf(o->measured, sizeof(o->measured), "tshark is not installed (make deps)");
+		return;
+	}
+	if (glob(pat, 0, NULL, &gl) != 0) {
+		o->status = EXP_FAIL;
+		snprintf(o->measured, sizeof(o->measured), "no capture files");
+		return;
+	}
+	for (size_t i = 0; i < gl.gl_pathc; i++) {
+		size_t n = (size_t)snprintf(cmd, sizeof(cmd), "tshark -n -r '%s' -o esp.enable_encryption_decode:TRUE",
+					    gl.gl_pathv[i]);
+		n = uat_opts(r->out_dir, "ikev1_decryption_table", cmd, n, sizeof(cmd));
+		n = uat_opts(r->out_dir, "esp_sa", cmd, n, sizeof(cmd));
+		snprintf(cmd + n, sizeof(cmd) - n, " -T fields -E separator='|' -E occurrence=a -E aggregator=, "
+			 "-e frame.number -e _ws.malformed -e _ws.expert.severity -e isakmp.flags "
+			 "-e isakmp.typepayload -e esp.spi -e ip.proto 2>/dev/null");
+		FILE *p = popen(cmd, "r");
+		while (p && fgets(line, sizeof(line), p)) {
+			char *f[7] = { 0 }, *s2 = line;
+			int nf = 0;
+			line[strcspn(line, "\n")] = '\0';
+			while (nf < 7) {
+				f[nf++] = s2;
+				s2 = strchr(s2, '|');
+				if (!s2)
+					break;
+				*s2++ = '\0';
+			}
+			if (nf < 7)
+				continue;
+			frames++;
+			int broken = f[1][0] != '\0';
+			for (char *sv = f[2]; *sv;) {
+				unsigned long sev = strtoul(sv, &sv, 0);
+				broken |= sev >= 0x600000;
+				if (*sv != ',')
+					break;
+				sv++;
+			}
+			if (f[3][0] && (strtoul(f[3], NULL, 0) & 1)) {
+				isakmp_enc++;
+				isakmp_dec += f[4][0] != '\0';
+			}
+			if (f[5][0]) {
+				esp++;
+				esp_dec += strchr(f[6], ',') != NULL;     /* an inner IP header was dissected */
+			}
+			if (broken) {
+				bad++;
+				if (!first_bad[0]) {
+					const char *b = strrchr(gl.gl_pathv[i], '/');
+					snprintf(first_bad, sizeof(first_bad), "; first: %s frame %s", b ? b + 1 : gl.gl_pathv[i], f[0]);
+				}
+			}
+		}
+		if (p)
+			pclose(p);
+	}
+	globfree(&gl);
+	snprintf(o->measured, sizeof(o->measured), "%lu frames: %lu malformed/expert warnings%s; ISAKMP encrypted "
+		 "%lu, decrypted %lu; ESP %lu, decrypted %lu", frames, bad, first_bad, isakmp_enc, isakmp_dec, esp, esp_dec);
+	o->status = frames > 0 && bad == 0 && isakmp_dec == isakmp_enc && esp_dec == esp ? EXP_PASS : EXP_FAIL;
+}
+
 static void eval_ping(const struct run *r, const struct tc_expect *x, struct exp_result *o)
 {
 	const struct run_probe *p = find_probe(r, x->probe);
 	if (!p || !p->nrec) {
 		o->status = EXP_FAIL;
 		snprintf(o->measured, sizeof(o->measured), "probe %s sent nothing", x->probe);
+		return;
+	}
+	if (x->kind == EXPK_PING_PATTERN) {
+		char marks[256];
+		probe_bangs(p->rec, p->nrec, marks, sizeof(marks));
+		snprintf(o->window, sizeof(o->window), "first echoes %s", x->pattern);
+		snprintf(o->measured, sizeof(o->measured), "%.60s (%zu echoes)", marks, p->nrec);
+		o->status = !strncmp(marks, x->pattern, strlen(x->pattern)) ? EXP_PASS : EXP_FAIL;
 		return;
 	}
 	if (x->kind == EXPK_PING_SUCCESS) {
@@ -369,6 +478,9 @@ void expect_evaluate(struct run *r)
 			break;
 		case EXPK_ESP_SPI:
 			eval_esp_spi(r, x, o);
+			break;
+		case EXPK_TSHARK_CLEAN:
+			eval_tshark(r, o);
 			break;
 		default:
 			eval_ping(r, x, o);

@@ -177,6 +177,7 @@ static int sa_state(struct run *r, const struct tc_action *a, char *desc, size_t
 	}
 	int ike = 0, ipsec = 0;
 	uint32_t spi_in = 0, spi_out = 0;
+	uint64_t enc = 0, dec = 0;
 	for (int k = 0; k < l.n; k++) {
 		const struct sa_entry *s = &l.sa[k];
 		if (a->peer && s->remote != a->peer)
@@ -187,13 +188,19 @@ static int sa_state(struct run *r, const struct tc_action *a, char *desc, size_t
 			ipsec++;
 			spi_in = s->spi_in;
 			spi_out = s->spi_out;
+			enc += s->packets_out;
+			dec += s->packets_in;
 		}
 	}
 	if (ipsec)
-		snprintf(desc, len, "%d IKE SA(s) established, %d IPsec SA(s) installed, spi in 0x%08x out 0x%08x",
-			 ike, ipsec, spi_in, spi_out);
+		snprintf(desc, len, "%d IKE SA(s) established, %d IPsec SA(s) installed, spi in 0x%08x out 0x%08x, "
+			 "#pkts encaps: %llu, #pkts decaps: %llu", ike, ipsec, spi_in, spi_out,
+			 (unsigned long long)enc, (unsigned long long)dec);
 	else
 		snprintf(desc, len, "%d IKE SA(s) established, no IPsec SA installed (%d SAs listed)", ike, l.n);
+	if (a->kind == ACT_CHECK_SA && ((a->min_encaps >= 0 && enc < (uint64_t)a->min_encaps) ||
+					(a->min_decaps >= 0 && dec < (uint64_t)a->min_decaps)))
+		return 0;
 	return ike > 0 && ipsec > 0;
 }
 

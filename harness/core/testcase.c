@@ -121,7 +121,7 @@ static int parse_action(struct pctx *c, struct testcase *tc, struct tok_line *t)
 		/* wait sa NODE established|none [peer IP] [timeout S] */
 		const char *f = !strcmp(k, "wait") ?
 			"expected 'wait sa NODE established|none [peer A.B.C.D] timeout SECONDS'" :
-			"expected 'check sa NODE established|none [peer A.B.C.D]'";
+			"expected 'check sa NODE established|none [peer A.B.C.D] [encaps >= N] [decaps >= N]'";
 		a->kind = !strcmp(k, "wait") ? ACT_WAIT_SA : ACT_CHECK_SA;
 		if (n < 3 || strcmp(w[0], "sa"))
 			return fail(c, "%s", f);
@@ -133,9 +133,16 @@ static int parse_action(struct pctx *c, struct testcase *tc, struct tok_line *t)
 		else if (strcmp(w[2], "none"))
 			return fail(c, "%s, got '%s'", f, w[2]);
 		a->timeout_s = 30;
+		a->min_encaps = a->min_decaps = -1;
 		for (int i = 3; i < n; i += 2) {
 			if (i + 1 < n && !strcmp(w[i], "peer") && !tok_ipv4(w[i + 1], &a->peer))
 				continue;
+			if (i + 2 < n && a->kind == ACT_CHECK_SA && (!strcmp(w[i], "encaps") || !strcmp(w[i], "decaps")) &&
+			    !strcmp(w[i + 1], ">=") && sscanf(w[i + 2], "%ld", !strcmp(w[i], "encaps") ?
+							      &a->min_encaps : &a->min_decaps) == 1) {
+				i++;
+				continue;
+			}
 			if (i + 1 < n && a->kind == ACT_WAIT_SA && !strcmp(w[i], "timeout") &&
 			    !tok_double(w[i + 1], &a->timeout_s) && a->timeout_s > 0)
 				continue;
@@ -426,7 +433,7 @@ static int parse_expect(struct pctx *c, struct testcase *tc, struct tok_line *t,
 {
 	static const char *form = "expected 'expect none|some|first|count OP N EVENT …', "
 				  "'expect esp from NODE [to NODE] after NAME spi old|new' or "
-				  "'expect ping NAME outage|recovers|success …'";
+				  "'expect ping NAME outage|recovers|success|pattern …' or 'expect tshark clean'";
 	if (tc->nexp == TC_MAX_EXPECTS)
 		return fail(c, "more than %d expectations", TC_MAX_EXPECTS);
 	struct tc_expect *e = &tc->exp[tc->nexp];
@@ -441,6 +448,14 @@ static int parse_expect(struct pctx *c, struct testcase *tc, struct tok_line *t,
 	char **w = &t->w[1];
 	int n = t->n - 1, used = 0, has_within = 0, has_spi = 0, has_until = 0;
 
+	if (!strcmp(w[0], "tshark")) {
+		if (n != 2 || strcmp(w[1], "clean"))
+			return fail(c, "expected 'expect tshark clean'");
+		e->kind = EXPK_TSHARK_CLEAN;
+		tc->nexp++;
+		return 0;
+	}
+
 	if (!strcmp(w[0], "ping")) {
 		if (n < 3)
 			return fail(c, "%s", form);
@@ -450,6 +465,16 @@ static int parse_expect(struct pctx *c, struct testcase *tc, struct tok_line *t,
 			found |= tc->act[i].kind == ACT_PING && !strcmp(tc->act[i].probe, e->probe);
 		if (!found)
 			return fail(c, "no earlier 'ping %s …' action", e->probe);
+		if (!strcmp(w[2], "pattern")) {
+			e->kind = EXPK_PING_PATTERN;
+			if (n != 4 || !w[3][0] || strspn(w[3], ".!") != strlen(w[3]) ||
+			    strlen(w[3]) >= sizeof(e->pattern))
+				return fail(c, "expected 'expect ping NAME pattern MARKS' (IOS marks: '!' answered, "
+					    "'.' lost, e.g. .!!!!)");
+			snprintf(e->pattern, sizeof(e->pattern), "%s", w[3]);
+			tc->nexp++;
+			return 0;
+		}
 		if (!strcmp(w[2], "success")) {
 			e->kind = EXPK_PING_SUCCESS;
 			if (n != 5 || (strcmp(w[3], ">=") && strcmp(w[3], "<=") && strcmp(w[3], "==")) ||

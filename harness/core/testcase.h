@@ -38,6 +38,7 @@ struct tc_action {
 	double timeout_s;
 	int want_established;      /* 1 established, 0 none */
 	unsigned peer;             /* 0 = any */
+	long min_encaps, min_decaps;   /* check sa … encaps >= N decaps >= N (-1 = not checked) */
 	/* check route */
 	unsigned prefix; int plen;
 	unsigned via;              /* 0 = any next hop */
@@ -52,6 +53,8 @@ enum tc_exp_kind {
 	EXPK_PING_OUTAGE,          /* ping P outage after A until end */
 	EXPK_PING_RECOVERS,        /* ping P recovers after A within WINDOW */
 	EXPK_PING_SUCCESS,         /* ping P success OP N (percent) */
+	EXPK_PING_PATTERN,         /* ping P pattern .!!!! (IOS ping marks of the first echoes) */
+	EXPK_TSHARK_CLEAN,         /* tshark clean: every captured packet dissects without error */
 };
 
 /* Event selector: what kind of event, from/to which node. */
@@ -88,6 +91,7 @@ struct tc_expect {
 	struct tc_window win;
 	int spi_new;               /* EXPK_ESP_SPI: 1 new, 0 old */
 	char probe[TC_NAME_MAX];
+	char pattern[64];          /* EXPK_PING_PATTERN */
 };
 
 struct testcase {
