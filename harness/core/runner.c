@@ -414,6 +414,14 @@ static int do_action(struct run *r, int idx)
 		}
 		break;
 	}
+	case ACT_CLEAR: {
+		struct drv_node *n = ike_daemon(r, a->node);
+		char derr[DRV_ERR_MAX] = "";
+		rc = n && n->drv->clear ? n->drv->clear(n, derr, sizeof(derr)) : -1;
+		snprintf(err, sizeof(err), "%s", n && !n->drv->clear ? "the driver cannot clear SAs" : derr);
+		snprintf(desc, sizeof(desc), "clear SAs on %s", a->node);
+		break;
+	}
 	case ACT_INITIATE: {
 		struct drv_node *n = ike_daemon(r, a->node);
 		char derr[DRV_ERR_MAX] = "";

@@ -67,7 +67,7 @@ static int parse_action(struct pctx *c, struct testcase *tc, struct tok_line *t)
 {
 	static const char *form = "expected 'at [+]SECONDS ACTION …' where ACTION is start, stop, wait sa, ping, "
 				  "stop-ping, shutdown, no-shutdown, pull, plug, drop, undrop, kill, restart, "
-				  "initiate, check sa, check route or end";
+				  "initiate, clear, check sa, check route or end";
 	if (tc->nact == TC_MAX_ACTIONS)
 		return fail(c, "more than %d actions", TC_MAX_ACTIONS);
 	struct tc_action *a = &tc->act[tc->nact];
@@ -255,6 +255,15 @@ static int parse_action(struct pctx *c, struct testcase *tc, struct tok_line *t)
 		const struct node_spec *s = tc_node_spec(tc, a->node);
 		if (!s || !node_has_daemon(s, a->daemon))
 			return fail(c, "node %s does not run '%s'", a->node, a->daemon);
+	} else if (!strcmp(k, "clear")) {
+		a->kind = ACT_CLEAR;
+		if (n != 1)
+			return fail(c, "expected 'clear NODE' (delete every SA of the node's gateway)");
+		snprintf(a->node, sizeof(a->node), "%s", w[0]);
+		if (check_node(c, tc, a->node, 0))
+			return -1;
+		if (!tc_node_spec(tc, a->node))
+			return fail(c, "node %s runs no daemon, it has no SAs to clear", a->node);
 	} else if (!strcmp(k, "initiate")) {
 		a->kind = ACT_INITIATE;
 		if (n != 1)

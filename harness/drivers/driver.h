@@ -57,6 +57,9 @@ struct driver {
 	/* Wait until the daemon answers its control channel (ms budget). */
 	int (*wait_ready)(struct drv_node *n, int timeout_ms, char *err, size_t len);
 	int (*initiate)(struct drv_node *n, char *err, size_t len);
+	/* Tear down every SA the way an operator would (IOS `clear crypto sa`, swanctl
+	 * --terminate): the daemon sends its Delete notifications. NULL if unsupported. */
+	int (*clear)(struct drv_node *n, char *err, size_t len);
 	int (*list_sas)(struct drv_node *n, struct sa_list *out, char *err, size_t len);
 	/* A named state: VRRP "MASTER"/"BACKUP"/"FAULT" for keepalived; NULL if unsupported. */
 	int (*state)(struct drv_node *n, const char *what, char *out, size_t outlen);

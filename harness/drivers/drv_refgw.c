@@ -142,6 +142,15 @@ static int rg_initiate(struct drv_node *n, char *err, size_t len)
 	return 0;
 }
 
+static int rg_clear(struct drv_node *n, char *err, size_t len)
+{
+	char out[1024];
+
+	if (rg_ctl(n, out, sizeof(out), 0, "clear", "crypto", "sa", NULL, NULL) != 0)
+		return drv_fail(err, len, "%s: refgwctl clear crypto sa: %.500s", n->spec->name, out);
+	return 0;
+}
+
 /* The value of "key": in a one-line JSON object (strings unquoted into out). */
 static int rg_json_field(const char *line, const char *key, char *out, size_t outlen)
 {
@@ -328,6 +337,7 @@ const struct driver driver_refgw = {
 	.start = rg_start,
 	.wait_ready = rg_wait_ready,
 	.initiate = rg_initiate,
+	.clear = rg_clear,
 	.list_sas = rg_list_sas,
 	.state = NULL,
 	.kill = rg_kill,

@@ -425,6 +425,17 @@ static int ss_state(struct drv_node *n, const char *what, char *out, size_t outl
 	return 0;
 }
 
+static int ss_clear(struct drv_node *n, char *err, size_t len)
+{
+	char msg[4096];
+	int r = ss_swanctl(n, msg, sizeof(msg), 15000, "--terminate", "--ike", SS_CONN, "--timeout", "10", NULL);
+
+	if (r != 0)
+		return drv_fail(err, len, "%s: swanctl --terminate --ike %s failed (%d): %.200s", n->spec->name,
+				SS_CONN, r, msg);
+	return 0;
+}
+
 static int ss_kill(struct drv_node *n, int sig)
 {
 	return drv_signal_reap(n, sig, sig == SIGKILL ? 0 : 2000);
@@ -443,6 +454,7 @@ const struct driver driver_strongswan = {
 	.start = ss_start,
 	.wait_ready = ss_wait_ready,
 	.initiate = ss_initiate,
+	.clear = ss_clear,
 	.list_sas = ss_list_sas,
 	.state = ss_state,
 	.kill = ss_kill,
