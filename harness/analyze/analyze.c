@@ -26,18 +26,32 @@ static const char *an_node_by_mac(const struct lab_topo *t, const uint8_t mac[6]
 	return NULL;
 }
 
-static const char *an_node_by_ip(const struct lab_topo *t, uint32_t ip)
+/* The node holding ip; *unique says whether no other node holds it too (an anycast
+ * loopback or a virtual address is not unique). */
+static const char *an_node_by_ip(const struct lab_topo *t, uint32_t ip, int *unique)
 {
-	int n, i, a;
+	const char *found = NULL;
+	int n, i, a, owners = 0;
 
+	if (unique)
+		*unique = 0;
 	if (!t || !ip)
 		return NULL;
-	for (n = 0; n < t->nnodes && n < LAB_MAX_NODES; n++)
+	for (n = 0; n < t->nnodes && n < LAB_MAX_NODES; n++) {
+		int here = 0;
+
 		for (i = 0; i < t->nodes[n].nifs && i < LAB_MAX_IFS; i++)
 			for (a = 0; a < t->nodes[n].ifs[i].naddrs && a < LAB_MAX_ADDRS; a++)
-				if (t->nodes[n].ifs[i].addrs[a].addr == ip)
-					return t->nodes[n].name;
-	return NULL;
+				here |= t->nodes[n].ifs[i].addrs[a].addr == ip;
+		if (here) {
+			owners++;
+			if (!found)
+				found = t->nodes[n].name;
+		}
+	}
+	if (unique)
+		*unique = owners == 1;
+	return found;
 }
 
 void an_ev_init(struct an_ctx *c, struct ev *e, int64_t t_ns, enum ev_type type,
@@ -59,22 +73,35 @@ void an_ev_init(struct an_ctx *c, struct ev *e, int64_t t_ns, enum ev_type type,
 		e->src_ip = sip;
 		e->dst_ip = dip;
 	}
-	/* the MAC names the real node (VIP traffic, HSRP/VRRP virtual addresses), the IP
-	 * address is the fallback */
-	if (fi->has_eth)
-		snd = an_node_by_mac(c->topo, fi->eth_src);
-	if (!snd)
-		snd = an_node_by_ip(c->topo, sip);
-	if (fi->has_eth && memcmp(fi->eth_dst, an_bcast, 6) != 0)
-		rcv = an_node_by_mac(c->topo, fi->eth_dst);
-	if (!rcv && !(dip >> 28 == 0xE))   /* not multicast */
-		rcv = an_node_by_ip(c->topo, dip);
+	/* An address only one node holds names that node, across routers too; otherwise
+	 * (virtual addresses of VRRP/HSRP, a loopback both of a pair hold) the MAC names the
+	 * node that really sent or got the frame. A frame whose MAC sender is not the node
+	 * holding its source address is a routed copy of a packet already seen on the
+	 * sender's own link: it is marked so the timeline counts each packet once. */
+	{
+		int su = 0, du = 0;
+		const char *ip_snd = an_node_by_ip(c->topo, sip, &su);
+		const char *mac_snd = fi->has_eth ? an_node_by_mac(c->topo, fi->eth_src) : NULL;
+		const char *ip_rcv = !(dip >> 28 == 0xE) ? an_node_by_ip(c->topo, dip, &du) : NULL;
+
+		snd = su ? ip_snd : mac_snd ? mac_snd : ip_snd;
+		if (su && mac_snd && strcmp(ip_snd, mac_snd))
+			e->routed = 1;
+		if (du)
+			rcv = ip_rcv;
+		else if (fi->has_eth && memcmp(fi->eth_dst, an_bcast, 6) != 0)
+			rcv = an_node_by_mac(c->topo, fi->eth_dst);
+		if (!rcv)
+			rcv = ip_rcv;
+	}
 	snprintf(e->node, sizeof(e->node), "%s", snd ? snd : "");
 	snprintf(e->peer, sizeof(e->peer), "%s", rcv ? rcv : "");
 }
 
 void an_emit(struct an_ctx *c, const struct ev *e)
 {
+	if (e->routed)
+		return;                 /* counted where its sender put it on the wire */
 	(void)ev_push(c->out, e);
 }
 

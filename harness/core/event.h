@@ -45,6 +45,7 @@ struct ev {
 	int8_t msgno;            /* Main Mode 1..6, Quick Mode 1..3, 0 = n/a */
 	int8_t natt;             /* carried in UDP 4500 */
 	int8_t decrypted;        /* ISAKMP payloads were decrypted with a key table */
+	int8_t routed;           /* a copy a router forwarded (captured again on a later hop) */
 	uint16_t notify;         /* notify type (EV_DPD, EV_IKE_NOTIFY) */
 	uint8_t icookie[8], rcookie[8];
 	uint32_t msgid;

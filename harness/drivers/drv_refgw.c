@@ -46,7 +46,7 @@ static void rg_path(const struct drv_node *n, const char *name, char *out, size_
 
 static int rg_prepare(struct drv_node *n, char *err, size_t len)
 {
-	char cfg[320], out[2048], scale[32];
+	char name[96], cfg[320], out[2048], scale[32];
 	char *text;
 	size_t tl;
 	int r;
@@ -57,14 +57,14 @@ static int rg_prepare(struct drv_node *n, char *err, size_t len)
 	if (!text)
 		return drv_fail(err, len, "%s:%d: config %s: %s", n->spec->file, n->spec->config_line,
 				n->spec->config, strerror(errno));
-	snprintf(cfg, sizeof(cfg), "%s.cfg", n->spec->name);
-	r = drv_write_file(n->dir, cfg, text, 1, err, len);
+	snprintf(name, sizeof(name), "%s.cfg", n->spec->name);
+	r = drv_write_file(n->dir, name, text, 1, err, len);
 	free(text);
 	if (r < 0)
 		return -1;
 	if (n->time_scale <= 0)
 		n->time_scale = 1.0;
-	rg_path(n, cfg, cfg, sizeof(cfg));
+	rg_path(n, name, cfg, sizeof(cfg));
 	snprintf(scale, sizeof(scale), "%g", n->time_scale);
 	{
 		char *argv[] = { (char *)REFGW_BIN, (char *)"--check", (char *)"-f", cfg, NULL };
@@ -224,9 +224,9 @@ int rg_parse_sas(const char *isakmp, const char *ipsec, struct sa_list *out)
 				/* QM_IDLE is IOS's "phase 1 up"; the harness's normal form is ESTABLISHED */
 				snprintf(e->state, sizeof(e->state), "%s", !strcmp(v, "QM_IDLE") ? "ESTABLISHED" :
 					 !strncmp(v, "MM_", 3) ? "CONNECTING" : v);
-				if (!rg_json_field(l, "src", v, sizeof(v)))
+				if (!rg_json_field(l, "local_addr", v, sizeof(v)))
 					drv_parse_ip(v, &e->local);
-				if (!rg_json_field(l, "dst", v, sizeof(v)))
+				if (!rg_json_field(l, "peer", v, sizeof(v)))
 					drv_parse_ip(v, &e->remote);
 				rg_cookie(l, "icookie", e->icookie);
 				rg_cookie(l, "rcookie", e->rcookie);

@@ -170,6 +170,44 @@ const char *gw_conn_ifname(const struct gw *g, unsigned conn)
 	return ifc ? ifc->name : "";
 }
 
+/* `crypto map M redundancy NAME`: IKE and ESP use the virtual address of the standby
+ * group called NAME on that interface (`standby N name NAME` + `standby N ip A`). The
+ * standby lines are read from the model's kept lines; HSRP itself runs elsewhere (until
+ * it does, the address must be held by the interface — the lab gives it). 0 if none. */
+static uint32_t redundancy_vip(const struct gw *g, const struct ios_iface *ifc)
+{
+	size_t n = ios_cfg_unapplied_count(g->cfg), k;
+	char ctx[IOS_NAME_MAX + 16], want[IOS_NAME_MAX + 32];
+	int group = -1;
+
+	if (!ifc->redundancy[0])
+		return 0;
+	snprintf(ctx, sizeof(ctx), "interface %s", ifc->name);
+	for (k = 0; k < n && group < 0; k++) {
+		struct ios_unapplied u;
+		int grp;
+		char name[IOS_NAME_MAX];
+
+		if (ios_cfg_unapplied(g->cfg, k, &u) == 0 && !strcmp(u.ctx, ctx) &&
+		    sscanf(u.text, "standby %d name %63s", &grp, name) == 2 && !strcmp(name, ifc->redundancy))
+			group = grp;
+	}
+	if (group < 0)
+		return 0;
+	snprintf(want, sizeof(want), "standby %d ip ", group);
+	for (k = 0; k < n; k++) {
+		struct ios_unapplied u;
+		unsigned a, b, c, d;
+
+		if (ios_cfg_unapplied(g->cfg, k, &u) == 0 && !strcmp(u.ctx, ctx) &&
+		    !strncmp(u.text, want, strlen(want)) &&
+		    sscanf(u.text + strlen(want), "%u.%u.%u.%u", &a, &b, &c, &d) == 4 && a < 256 && b < 256 &&
+		    c < 256 && d < 256)
+			return a << 24 | b << 16 | c << 8 | d;
+	}
+	return 0;
+}
+
 int gw_build_ike_cfg(struct gw *g, struct ike_cfg *out, char *err, size_t errlen)
 {
 	const struct ios_isakmp_policy *p = NULL;
@@ -177,7 +215,7 @@ int gw_build_ike_cfg(struct gw *g, struct ike_cfg *out, char *err, size_t errlen
 	int i;
 
 	memset(out, 0, sizeof(*out));
-	snprintf(out->hostname, sizeof(out->hostname), "%s", g->hostname);
+	out->hostname[0] = '\0';        /* IOS debug lines carry no hostname prefix */
 	out->natt = 1;
 	out->retrans_base_ms = 1000;
 	out->retrans_max = 5;
@@ -263,6 +301,19 @@ int gw_build_ike_cfg(struct gw *g, struct ike_cfg *out, char *err, size_t errlen
 		c->lifetime_s = m->sa_lifetime_s ? m->sa_lifetime_s : g->cfg->sa_lifetime_s;
 		c->lifetime_kb = m->sa_lifetime_kb ? m->sa_lifetime_kb : g->cfg->sa_lifetime_kb;
 		c->local_addr = ifc->naddrs ? ifc->addrs[0].addr : 0;
+		if (ifc->redundancy[0]) {
+			uint32_t vip = redundancy_vip(g, ifc);
+
+			if (vip) {
+				c->local_addr = vip;
+				gw_log(g, "%%CRYPTO-6-REDUNDANCY: crypto map %s redundancy %s: IKE and ESP use the "
+				       "standby address %s of %s", m->map, ifc->redundancy, gw_ip(vip), ifc->name);
+			} else {
+				gw_log(g, "%%CRYPTO-4-REDUNDANCY: crypto map %s redundancy %s: no standby group named "
+				       "%s on %s: using %s", m->map, ifc->redundancy, ifc->redundancy, ifc->name,
+				       gw_ip(c->local_addr));
+			}
+		}
 		out->nconns++;
 	}
 	return 0;

@@ -164,11 +164,6 @@ static void gw_child_up(void *ctx, const struct ike_child *c)
 	/* the keys now live only inside the esp_sa contexts */
 	OPENSSL_cleanse(ch->c.key_in, sizeof(ch->c.key_in));
 	OPENSSL_cleanse(ch->c.key_out, sizeof(ch->c.key_out));
-	gw_log(g, "IPSEC(create_sa): sa created, (sa) sa_dest= %s, sa_proto= 50, sa_spi= 0x%08X(%u), "
-	       "conn_id= %u, sa_trans= %s%s", gw_ip(c->local.addr), c->spi_in, c->spi_in, ch->id,
-	       c->remote.port == 4500 ? "UDP-encaps " : "", "tunnel");
-	gw_log(g, "IPSEC(create_sa): sa created, (sa) sa_dest= %s, sa_proto= 50, sa_spi= 0x%08X(%u), "
-	       "conn_id= %u", gw_ip(c->remote.addr), c->spi_out, c->spi_out, ch->id + 1);
 }
 
 static void child_release(struct gw *g, struct gw_child *ch)
@@ -191,17 +186,15 @@ static void child_release(struct gw *g, struct gw_child *ch)
 	memset(ch, 0, sizeof(*ch));
 }
 
+/* The engine logs create_sa / delete_sa in IOS words; the data plane just follows. */
 static void gw_child_down(void *ctx, const struct ike_child *c, const char *reason)
 {
 	struct gw *g = ctx;
 	struct gw_child *ch = child_find(g, c->spi_in);
 
+	(void)reason;
 	if (!ch)
 		return;
-	gw_log(g, "IPSEC(delete_sa): deleting SA, (sa) sa_dest= %s, sa_proto= 50, sa_spi= 0x%08X(%u), "
-	       "reason \"%s\"", gw_ip(c->local.addr), c->spi_in, c->spi_in, reason ? reason : "");
-	gw_log(g, "IPSEC(delete_sa): deleting SA, (sa) sa_dest= %s, sa_proto= 50, sa_spi= 0x%08X(%u)",
-	       gw_ip(c->remote.addr), c->spi_out, c->spi_out);
 	child_release(g, ch);
 }
 

@@ -72,6 +72,8 @@ static void show_isakmp(struct gw *g, FILE *out, int detail, int json)
 			json_begin_object(&w);
 			json_kv_string(&w, "dst", gw_ip(sa[i].dst));
 			json_kv_string(&w, "src", gw_ip(sa[i].src));
+			json_kv_string(&w, "local_addr", gw_ip(sa[i].initiator ? sa[i].src : sa[i].dst));
+			json_kv_string(&w, "peer", gw_ip(sa[i].initiator ? sa[i].dst : sa[i].src));
 			json_kv_string(&w, "state", sa[i].state);
 			json_kv_int(&w, "conn_id", sa[i].conn_id);
 			json_kv_bool(&w, "initiator", sa[i].initiator);
