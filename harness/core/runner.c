@@ -301,6 +301,7 @@ static int do_action(struct run *r, int idx)
 	const struct tc_action *a = &r->tc->act[idx];
 	char err[LAB_ERR_MAX] = "", desc[256] = "";
 	int rc = 0;
+	int64_t began = ev_now_ns();
 
 	switch (a->kind) {
 	case ACT_START:
@@ -438,7 +439,10 @@ static int do_action(struct run *r, int idx)
 		snprintf(desc, sizeof(desc), "end of observation");
 		break;
 	}
-	r->act_ns[idx] = ev_now_ns();
+	/* An action is an anchor from the moment it acts (a clear's Delete goes out while
+	 * the command still runs); waiting and checking anchor when they are done. */
+	r->act_ns[idx] = a->kind == ACT_WAIT_SA || a->kind == ACT_CHECK_SA || a->kind == ACT_CHECK_ROUTE ?
+			 ev_now_ns() : began;
 	add_event(r, EV_ACTION, a->node, a->name, "%s", desc);
 	say(r, "%s%s%s", a->name[0] ? a->name : "", a->name[0] ? ": " : "", desc);
 	if (rc && !r->error[0])

@@ -62,7 +62,6 @@ static void show_isakmp(struct gw *g, FILE *out, int detail, int json)
 		struct json_w w;
 
 		json_init(&w, out, 1);
-		w.inline_depth = 2;
 		json_begin_object(&w);
 		json_key(&w, "isakmp_sa");
 		json_begin_array(&w);
@@ -135,7 +134,6 @@ static void show_ipsec_json(struct gw *g, FILE *out)
 	char tb[64], p1[40], p2[40];
 
 	json_init(&w, out, 1);
-	w.inline_depth = 2;
 	json_begin_object(&w);
 	json_key(&w, "ipsec_sa");
 	json_begin_array(&w);
@@ -332,7 +330,6 @@ static void show_route(struct gw *g, FILE *out, int json)
 
 	if (json) {
 		json_init(&w, out, 1);
-		w.inline_depth = 2;
 		json_begin_object(&w);
 		json_key(&w, "routes");
 		json_begin_array(&w);
