@@ -136,8 +136,10 @@ static void stop_node(struct run *r, int i)
 {
 	/* stop in reverse order: the IKE daemon before the VRRP daemon holding its address */
 	for (int d = r->ndrv[i] - 1; d >= 0; d--)
-		if (r->drv[i][d].pid)
-			r->drv[i][d].drv->stop(&r->drv[i][d]);
+		if (r->drv[i][d].pid && r->drv[i][d].drv->stop(&r->drv[i][d]) < 0 && !r->error[0])
+			/* e.g. a sanitizer report in refgw's output: the run is an error */
+			snprintf(r->error, sizeof(r->error), "%s/%s reported a problem when stopping (see %s)",
+				 r->tc->topo.nodes[i].name, r->drv[i][d].drv->name, r->drv[i][d].dir);
 }
 
 static struct drv_node *find_daemon(struct run *r, const char *node, const char *daemon)

@@ -272,9 +272,29 @@ static int rg_kill(struct drv_node *n, int sig)
 	return drv_signal_reap(n, sig, sig == SIGKILL ? 0 : 2000);
 }
 
+/* A refgw built with ASan/UBSan writes its reports to stderr (refgw.out): a report is
+ * a failure of the run, not something to find later. */
+static int rg_sanitizer_report(struct drv_node *n)
+{
+	char path[320];
+	size_t tl;
+	char *text;
+	int bad;
+
+	rg_path(n, "refgw.out", path, sizeof(path));
+	text = drv_read_file(path, &tl);
+	if (!text)
+		return 0;
+	bad = strstr(text, "ERROR: AddressSanitizer") || strstr(text, "ERROR: LeakSanitizer") ||
+	      strstr(text, "runtime error:");
+	free(text);
+	return bad;
+}
+
 static int rg_stop(struct drv_node *n)
 {
-	return drv_signal_reap(n, SIGTERM, 3000);
+	drv_signal_reap(n, SIGTERM, 3000);
+	return rg_sanitizer_report(n) ? -1 : 0;
 }
 
 /* refgw.log: "YYYY-MM-DD HH:MM:SS.mmm TEXT" → EV_LOG. */
