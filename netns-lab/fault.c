@@ -34,13 +34,13 @@ int lab_resolve_if(const struct lab_run *r, const char *node, const char *ifname
 
 static int set_link(int ns_fd, int ifindex, int up, char *err, size_t errlen)
 {
-	struct lab_nl nl = { 0 };
+	struct nlsock nl = { 0 };
 	int rc;
 
 	if (lab_nl_open(&nl, NETLINK_ROUTE, ns_fd, err, errlen) < 0)
 		return -1;
-	rc = lab_nl_link_set_up(&nl, ifindex, up, err, errlen);
-	lab_nl_close(&nl);
+	rc = nlsock_link_set_up(&nl, ifindex, up, err, errlen);
+	nlsock_close(&nl);
 	return rc;
 }
 
@@ -48,19 +48,19 @@ int lab_if_set_up(struct lab_run *r, const char *node, const char *ifname, int u
 {
 	int ni, ii;
 
-	struct lab_nl nl = { 0 };
+	struct nlsock nl = { 0 };
 	int rc;
 
 	if (lab_resolve_if(r, node, ifname, &ni, &ii, err, errlen) < 0)
 		return -1;
 	if (lab_nl_open(&nl, NETLINK_ROUTE, r->node_fd[ni], err, errlen) < 0)
 		return -1;
-	rc = lab_nl_link_set_up(&nl, LAB_IFINDEX_BASE + ii, up, err, errlen);
+	rc = nlsock_link_set_up(&nl, LAB_IFINDEX_BASE + ii, up, err, errlen);
 	/* The kernel flushes routes through an interface that goes down; IOS re-installs
 	 * its static routes when the interface comes back, so do we. */
 	if (rc == 0 && up)
 		rc = lab_node_routes(r->topo, ni, &nl, 1, err, errlen);
-	lab_nl_close(&nl);
+	nlsock_close(&nl);
 	return rc;
 }
 
@@ -90,14 +90,19 @@ int lab_cable(struct lab_run *r, const char *node, const char *ifname, int plugg
 int lab_if_state(struct lab_run *r, const char *node, const char *ifname, int *admin_up, int *carrier,
 		 char *err, size_t errlen)
 {
-	struct lab_nl nl = { 0 };
+	struct nlsock nl = { 0 };
+	struct nlsock_link st;
 	int ni, ii, rc;
 
 	if (lab_resolve_if(r, node, ifname, &ni, &ii, err, errlen) < 0)
 		return -1;
 	if (lab_nl_open(&nl, NETLINK_ROUTE, r->node_fd[ni], err, errlen) < 0)
 		return -1;
-	rc = lab_nl_link_state(&nl, LAB_IFINDEX_BASE + ii, admin_up, carrier, err, errlen);
-	lab_nl_close(&nl);
+	rc = nlsock_link_get(&nl, LAB_IFINDEX_BASE + ii, NULL, &st, err, errlen);
+	nlsock_close(&nl);
+	if (rc == 0 && admin_up)
+		*admin_up = st.admin_up;
+	if (rc == 0 && carrier)
+		*carrier = st.carrier;
 	return rc;
 }

@@ -91,7 +91,8 @@ struct lab_topo {
 int lab_topo_load(const char *path, struct lab_topo *t, char *err, size_t errlen);
 int lab_topo_parse(const char *name, const char *text, struct lab_topo *t, char *err, size_t errlen);
 
-/* IOS name → Linux name: GigabitEthernet1/0/2 → ge1-0-2, FastEthernet0/0 → fa0-0,
+/* IOS name → Linux name (a wrapper of refgw's ios_ifname_linux, reference/cfg/ios_cfg.h,
+ * so the lab and refgw agree): GigabitEthernet1/0/2 → ge1-0-2, FastEthernet0/0 → fa0-0,
  * Ethernet0/1 → e0-1, TenGigabitEthernet → te, Loopback0/LoopBack0 → loop0, Serial → se,
  * Tunnel → tu, Vlan-interface10 → vlan10. Abbreviations (Gi1/0/2, Fa0/0, Lo0) map the same.
  * Returns -1 if the result would not fit in 15 characters. */

@@ -1,4 +1,5 @@
-/* nft.c — selective drops with nftables (libnftnl + libmnl, one batch per change).
+/* nft.c — selective drops with nftables (libnftnl; one batch per change through
+ * reference/kern/nlsock, which also holds the expression builders).
  *
  * Layout in each node namespace, created on first use:
  *
@@ -60,36 +61,6 @@ static const struct alt alts_esp[] = {
 	{ IPPROTO_UDP, PORT_DPORT, 4500, MARK_NONZERO }, { IPPROTO_UDP, PORT_SPORT, 4500, MARK_NONZERO },
 };
 
-static void add_meta(struct nftnl_rule *r, uint32_t key)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("meta");
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
-	nftnl_rule_add_expr(r, e);
-}
-
-static void add_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("cmp");
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
-	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
-	nftnl_rule_add_expr(r, e);
-}
-
-static void add_payload(struct nftnl_rule *r, uint32_t offset, uint32_t len)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("payload");
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_TRANSPORT_HEADER);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
-	nftnl_rule_add_expr(r, e);
-}
-
 static void add_loss(struct nftnl_rule *r, unsigned pct)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("numgen");
@@ -108,18 +79,7 @@ static void add_loss(struct nftnl_rule *r, unsigned pct)
 	nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_LEN, 4);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_SIZE, 4);
 	nftnl_rule_add_expr(r, e);
-	add_cmp(r, NFT_CMP_LT, &be, 4);
-}
-
-static void add_verdict_drop(struct nftnl_rule *r)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("counter");
-
-	nftnl_rule_add_expr(r, e);
-	e = nftnl_expr_alloc("immediate");
-	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, NF_DROP);
-	nftnl_rule_add_expr(r, e);
+	nlsock_nft_cmp(r, NFT_CMP_LT, &be, 4);
 }
 
 static struct nftnl_rule *build_rule(const char *chain, int in, const char *ifname, const struct alt *a,
@@ -134,142 +94,67 @@ static struct nftnl_rule *build_rule(const char *chain, int in, const char *ifna
 		char name[IFNAMSIZ] = { 0 };
 
 		snprintf(name, sizeof(name), "%s", ifname);
-		add_meta(r, in ? NFT_META_IIFNAME : NFT_META_OIFNAME);
-		add_cmp(r, NFT_CMP_EQ, name, sizeof(name));
+		nlsock_nft_meta(r, in ? NFT_META_IIFNAME : NFT_META_OIFNAME);
+		nlsock_nft_cmp(r, NFT_CMP_EQ, name, sizeof(name));
 	} else {
 		uint32_t lo = 1;
 
-		add_meta(r, in ? NFT_META_IIF : NFT_META_OIF);
-		add_cmp(r, NFT_CMP_NEQ, &lo, sizeof(lo));
+		nlsock_nft_meta(r, in ? NFT_META_IIF : NFT_META_OIF);
+		nlsock_nft_cmp(r, NFT_CMP_NEQ, &lo, sizeof(lo));
 	}
 	if (a->l4proto) {
 		uint8_t proto = (uint8_t)a->l4proto;
 
-		add_meta(r, NFT_META_L4PROTO);
-		add_cmp(r, NFT_CMP_EQ, &proto, 1);
+		nlsock_nft_meta(r, NFT_META_L4PROTO);
+		nlsock_nft_cmp(r, NFT_CMP_EQ, &proto, 1);
 	}
 	if (a->port_field != PORT_NONE) {
 		uint16_t port = htons(a->port);
 
-		add_payload(r, a->port_field == PORT_SPORT ? 0 : 2, 2);
-		add_cmp(r, NFT_CMP_EQ, &port, 2);
+		nlsock_nft_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, a->port_field == PORT_SPORT ? 0 : 2, 2);
+		nlsock_nft_cmp(r, NFT_CMP_EQ, &port, 2);
 	}
 	if (a->marker != MARK_ANY) {
 		uint32_t zero = 0;
 
-		add_payload(r, 8, 4);      /* first 4 octets after the UDP header */
-		add_cmp(r, a->marker == MARK_ZERO ? NFT_CMP_EQ : NFT_CMP_NEQ, &zero, 4);
+		/* the first 4 octets after the UDP header */
+		nlsock_nft_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 8, 4);
+		nlsock_nft_cmp(r, a->marker == MARK_ZERO ? NFT_CMP_EQ : NFT_CMP_NEQ, &zero, 4);
 	}
 	if (loss < 100)
 		add_loss(r, loss);
-	add_verdict_drop(r);
+	nlsock_nft_counter(r);
+	nlsock_nft_verdict(r, NF_DROP);
 	nftnl_rule_set_data(r, NFTNL_RULE_USERDATA, nftnl_udata_buf_data(ud), nftnl_udata_buf_len(ud));
 	return r;
 }
 
-/* --- batch transport ----------------------------------------------------------- */
-
-struct batch {
-	char *buf;
-	struct mnl_nlmsg_batch *b;
-	uint32_t seq;
-	int nmsgs;
-};
-
-static int batch_start(struct batch *bt)
-{
-	bt->buf = malloc(MNL_SOCKET_BUFFER_SIZE * 4);
-	if (!bt->buf)
-		return -1;
-	bt->b = mnl_nlmsg_batch_start(bt->buf, MNL_SOCKET_BUFFER_SIZE * 4);
-	bt->seq = (uint32_t)rand() | 1;
-	bt->nmsgs = 0;
-	nftnl_batch_begin(mnl_nlmsg_batch_current(bt->b), bt->seq++);
-	mnl_nlmsg_batch_next(bt->b);
-	return 0;
-}
-
-static struct nlmsghdr *batch_msg(struct batch *bt, uint16_t type, uint16_t flags)
-{
-	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(bt->b), type, NFPROTO_INET,
-						      flags | NLM_F_ACK, bt->seq++);
-
-	bt->nmsgs++;
-	return nlh;
-}
-
-static void batch_next(struct batch *bt)
-{
-	mnl_nlmsg_batch_next(bt->b);
-}
-
-struct reply {
-	int acks;
-	int error;
-	char kmsg[128];
+/* Rule handles the kernel echoes back (NLM_F_ECHO) for the rules of one drop. */
+struct echoed {
 	uint64_t handles[MAX_RULES];
-	int nhandles;
+	int n;
 };
 
-static int reply_data_cb(const struct nlmsghdr *nlh, void *data)
+static int echo_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct reply *rp = data;
+	struct echoed *ec = data;
 	struct nftnl_rule *r;
 
 	if ((nlh->nlmsg_type & 0xff) != NFT_MSG_NEWRULE)
 		return MNL_CB_OK;
 	r = nftnl_rule_alloc();
-	if (r && nftnl_rule_nlmsg_parse(nlh, r) == 0 && rp->nhandles < MAX_RULES)
-		rp->handles[rp->nhandles++] = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
+	if (r && nftnl_rule_nlmsg_parse(nlh, r) == 0 && ec->n < MAX_RULES)
+		ec->handles[ec->n++] = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
 	nftnl_rule_free(r);
 	return MNL_CB_OK;
 }
 
-static int reply_err_cb(const struct nlmsghdr *nlh, void *data)
+static struct nlmsghdr *batch_msg(struct nlsock_batch *bt, uint16_t type, uint16_t flags)
 {
-	struct reply *rp = data;
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-
-	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
-		return MNL_CB_ERROR;
-	rp->acks++;
-	if (e->error && !rp->error)
-		rp->error = -e->error;
-	return MNL_CB_OK;
+	return nlsock_batch_msg(bt, type, NFPROTO_INET, flags);
 }
 
-static int batch_send(struct lab_nl *nl, struct batch *bt, struct reply *rp, const char *what, char *err,
-		      size_t errlen)
-{
-	char buf[MNL_SOCKET_DUMP_SIZE];
-	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { 0 };
-
-	nftnl_batch_end(mnl_nlmsg_batch_current(bt->b), bt->seq++);
-	mnl_nlmsg_batch_next(bt->b);
-	if (mnl_socket_sendto(nl->sk, mnl_nlmsg_batch_head(bt->b), mnl_nlmsg_batch_size(bt->b)) < 0)
-		return lab_errf(err, errlen, "%s: nftables send: %s", what, strerror(errno));
-	ctl[NLMSG_ERROR] = reply_err_cb;
-	while (rp->acks < bt->nmsgs && !rp->error) {
-		ssize_t n = mnl_socket_recvfrom(nl->sk, buf, sizeof(buf));
-
-		if (n < 0)
-			return lab_errf(err, errlen, "%s: nftables receive: %s", what, strerror(errno));
-		if (mnl_cb_run2(buf, (size_t)n, 0, nl->portid, reply_data_cb, rp, ctl, NLMSG_MIN_TYPE) < 0)
-			return lab_errf(err, errlen, "%s: nftables reply: %s", what, strerror(errno));
-	}
-	if (rp->error)
-		return lab_errf(err, errlen, "%s: nftables: %s", what, strerror(rp->error));
-	return 0;
-}
-
-static void batch_free(struct batch *bt)
-{
-	if (bt->b)
-		mnl_nlmsg_batch_stop(bt->b);
-	free(bt->buf);
-}
-
-static void put_table_and_chains(struct batch *bt)
+static void put_table_and_chains(struct nlsock_batch *bt)
 {
 	static const struct { const char *name; uint32_t hook; } chains[] = {
 		{ "in", NF_INET_PRE_ROUTING }, { "out", NF_INET_POST_ROUTING },
@@ -280,7 +165,7 @@ static void put_table_and_chains(struct batch *bt)
 	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, NFT_TABLE);
 	nftnl_table_nlmsg_build_payload(batch_msg(bt, NFT_MSG_NEWTABLE, NLM_F_CREATE), t);
-	batch_next(bt);
+	nlsock_batch_next(bt);
 	nftnl_table_free(t);
 	for (i = 0; i < 2; i++) {
 		struct nftnl_chain *c = nftnl_chain_alloc();
@@ -293,7 +178,7 @@ static void put_table_and_chains(struct batch *bt)
 		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
 		nftnl_chain_nlmsg_build_payload(batch_msg(bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE), c);
-		batch_next(bt);
+		nlsock_batch_next(bt);
 		nftnl_chain_free(c);
 	}
 }
@@ -314,9 +199,9 @@ int lab_drop_add(struct lab_run *r, const struct lab_drop *d, uint64_t *handle, 
 	size_t nalts, i;
 	int ni, ii = -1, dir, rc = -1;
 	const char *lname = "";
-	struct lab_nl nl = { 0 };
-	struct batch bt = { 0 };
-	struct reply rp = { 0 };
+	struct nlsock nl = { 0 };
+	struct nlsock_batch bt = { 0 };
+	struct echoed ec = { 0 };
 	struct nftnl_udata_buf *ud = NULL;
 	char comment[128], what[200];
 	uint32_t tag;
@@ -350,7 +235,7 @@ int lab_drop_add(struct lab_run *r, const struct lab_drop *d, uint64_t *handle, 
 		lab_errf(err, errlen, "out of memory");
 		goto out;
 	}
-	if (lab_nl_open(&nl, NETLINK_NETFILTER, r->node_fd[ni], err, errlen) < 0 || batch_start(&bt) < 0)
+	if (lab_nl_open(&nl, NETLINK_NETFILTER, r->node_fd[ni], err, errlen) < 0 || nlsock_batch_start(&bt) < 0)
 		goto out;
 	put_table_and_chains(&bt);
 	for (dir = 0; dir < 2; dir++) {
@@ -363,23 +248,23 @@ int lab_drop_add(struct lab_run *r, const struct lab_drop *d, uint64_t *handle, 
 
 			nftnl_rule_nlmsg_build_payload(
 				batch_msg(&bt, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND | NLM_F_ECHO), rule);
-			batch_next(&bt);
+			nlsock_batch_next(&bt);
 			nftnl_rule_free(rule);
 		}
 	}
-	if (batch_send(&nl, &bt, &rp, what, err, errlen) < 0)
+	if (nlsock_batch_send(&nl, &bt, echo_cb, &ec, what, err, errlen) < 0)
 		goto out;
-	if (rp.nhandles == 0) {
+	if (ec.n == 0) {
 		lab_errf(err, errlen, "%s: kernel echoed no rule handle", what);
 		goto out;
 	}
-	*handle = rp.handles[0];
+	*handle = ec.handles[0];
 	rc = 0;
 out:
 	if (ud)
 		nftnl_udata_buf_free(ud);
-	batch_free(&bt);
-	lab_nl_close(&nl);
+	nlsock_batch_free(&bt);
+	nlsock_close(&nl);
 	return rc;
 }
 
@@ -421,12 +306,11 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 int lab_drop_del(struct lab_run *r, const char *node, uint64_t handle, char *err, size_t errlen)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE], what[64];
-	struct lab_nl nl = { 0 };
+	struct nlsock nl = { 0 };
 	struct nftnl_rule *q;
 	struct nlmsghdr *nlh;
 	struct dump *dp = NULL;
-	struct batch bt = { 0 };
-	struct reply rp = { 0 };
+	struct nlsock_batch bt = { 0 };
 	const struct dump_rule *target = NULL;
 	int ni, i, rc = -1;
 
@@ -446,7 +330,7 @@ int lab_drop_del(struct lab_run *r, const char *node, uint64_t handle, char *err
 	nftnl_rule_set_str(q, NFTNL_RULE_TABLE, NFT_TABLE);
 	nftnl_rule_nlmsg_build_payload(nlh, q);
 	nftnl_rule_free(q);
-	if (lab_nl_dump(&nl, nlh, dump_cb, dp, err, errlen) < 0) {
+	if (nlsock_dump(&nl, nlh, dump_cb, dp, err, errlen) < 0) {
 		lab_errf(err, errlen, "%s: no such rule (table inet " NFT_TABLE " missing)", what);
 		goto out;
 	}
@@ -457,7 +341,7 @@ int lab_drop_del(struct lab_run *r, const char *node, uint64_t handle, char *err
 		lab_errf(err, errlen, "%s: no such rule", what);
 		goto out;
 	}
-	if (batch_start(&bt) < 0)
+	if (nlsock_batch_start(&bt) < 0)
 		goto out;
 	for (i = 0; i < dp->n; i++) {
 		const struct dump_rule *dr = &dp->rules[i];
@@ -471,13 +355,13 @@ int lab_drop_del(struct lab_run *r, const char *node, uint64_t handle, char *err
 		nftnl_rule_set_str(q, NFTNL_RULE_CHAIN, dr->chain);
 		nftnl_rule_set_u64(q, NFTNL_RULE_HANDLE, dr->handle);
 		nftnl_rule_nlmsg_build_payload(batch_msg(&bt, NFT_MSG_DELRULE, 0), q);
-		batch_next(&bt);
+		nlsock_batch_next(&bt);
 		nftnl_rule_free(q);
 	}
-	rc = batch_send(&nl, &bt, &rp, what, err, errlen);
+	rc = nlsock_batch_send(&nl, &bt, NULL, NULL, what, err, errlen);
 out:
-	batch_free(&bt);
-	lab_nl_close(&nl);
+	nlsock_batch_free(&bt);
+	nlsock_close(&nl);
 	free(dp);
 	return rc;
 }

@@ -171,23 +171,3 @@ int lab_enter_ns(int ns_fd)
 {
 	return setns(ns_fd, CLONE_NEWNET);
 }
-
-/* /proc/sys/net is resolved against the network namespace of the task (thread) that
- * walks the path, so a thread inside the namespace sees that namespace's values. */
-int lab_sysctl_write(const char *path, const char *val, char *err, size_t errlen)
-{
-	char full[256];
-	int fd;
-	ssize_t n;
-	size_t len = strlen(val);
-
-	snprintf(full, sizeof(full), "/proc/sys/%s", path);
-	fd = open(full, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return lab_errf(err, errlen, "open %s: %s", full, strerror(errno));
-	n = write(fd, val, len);
-	close(fd);
-	if (n != (ssize_t)len)
-		return lab_errf(err, errlen, "write %s: %s", full, strerror(errno));
-	return 0;
-}

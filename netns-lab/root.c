@@ -148,7 +148,7 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int dump(struct lab_nl *nl, uint16_t type, int family, mnl_cb_t cb, struct snap_ctx *c, char *err,
+static int dump(struct nlsock *nl, uint16_t type, int family, mnl_cb_t cb, struct snap_ctx *c, char *err,
 		size_t errlen)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -169,7 +169,7 @@ static int dump(struct lab_nl *nl, uint16_t type, int family, mnl_cb_t cb, struc
 
 		rtm->rtm_family = (uint8_t)family;
 	}
-	return lab_nl_dump(nl, nlh, cb, c, err, errlen);
+	return nlsock_dump(nl, nlh, cb, c, err, errlen);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -180,7 +180,7 @@ static int cmp_str(const void *a, const void *b)
 int lab_root_snapshot(struct lab_root_snapshot *s, char *err, size_t errlen)
 {
 	struct snap_ctx c;
-	struct lab_nl nl = { 0 };
+	struct nlsock nl = { 0 };
 	struct stat self, init;
 	int rc = -1;
 
@@ -201,7 +201,7 @@ int lab_root_snapshot(struct lab_root_snapshot *s, char *err, size_t errlen)
 	qsort(s->addrs, (size_t)s->naddrs, sizeof(s->addrs[0]), cmp_str);
 	rc = 0;
 out:
-	lab_nl_close(&nl);
+	nlsock_close(&nl);
 	return rc;
 }
 

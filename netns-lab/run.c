@@ -14,13 +14,14 @@
 #include "lab_int.h"
 
 #include <errno.h>
+#include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 struct setup_arg {
 	int segment;
-	struct lab_nl *nl;
+	struct nlsock *nl;
 	char *err;
 	size_t errlen;
 };
@@ -34,17 +35,17 @@ static int ns_setup(void *p)
 
 	/* No IPv6 anywhere in the lab: no router solicitations, MLD or DAD in captures. */
 	for (i = 0; i < 2; i++)
-		lab_sysctl_write(v6[i], "1", NULL, 0);
+		nlsock_sysctl(v6[i], "1", NULL, 0);
 	if (!a->segment) {
-		if (lab_sysctl_write("net/ipv4/ip_forward", "1", a->err, a->errlen) < 0 ||
-		    lab_sysctl_write("net/ipv4/conf/all/rp_filter", "0", a->err, a->errlen) < 0 ||
-		    lab_sysctl_write("net/ipv4/conf/default/rp_filter", "0", a->err, a->errlen) < 0)
+		if (nlsock_sysctl("net/ipv4/ip_forward", "1", a->err, a->errlen) < 0 ||
+		    nlsock_sysctl("net/ipv4/conf/all/rp_filter", "0", a->err, a->errlen) < 0 ||
+		    nlsock_sysctl("net/ipv4/conf/default/rp_filter", "0", a->err, a->errlen) < 0)
 			return -1;
 	}
 	return lab_nl_open(a->nl, NETLINK_ROUTE, -1, a->err, a->errlen);
 }
 
-static int make_ns(const char *name, int segment, int *fd, struct lab_nl *nl, char *err, size_t errlen)
+static int make_ns(const char *name, int segment, int *fd, struct nlsock *nl, char *err, size_t errlen)
 {
 	struct setup_arg a = { .segment = segment, .nl = nl, .err = err, .errlen = errlen };
 
@@ -55,7 +56,7 @@ static int make_ns(const char *name, int segment, int *fd, struct lab_nl *nl, ch
 			lab_errf(err, errlen, "%s: enter namespace: %s", name, strerror(errno));
 		return -1;
 	}
-	return lab_nl_link_set_up(nl, 1, 1, err, errlen);   /* lo */
+	return nlsock_link_set_up(nl, 1, 1, err, errlen);   /* lo */
 }
 
 /* err = "<what> <name>: <err>" */
@@ -69,7 +70,7 @@ static void prefix_err(char *err, size_t errlen, const char *what, const char *n
 	snprintf(err, errlen, "%s %s: %s", what, name, tmp);
 }
 
-static int build_links(struct lab_run *r, struct lab_nl *nnl, struct lab_nl *snl, char *err, size_t errlen)
+static int build_links(struct lab_run *r, struct nlsock *nnl, struct nlsock *snl, char *err, size_t errlen)
 {
 	const struct lab_topo *t = r->topo;
 	int li, pi;
@@ -91,7 +92,7 @@ static int build_links(struct lab_run *r, struct lab_nl *nnl, struct lab_nl *snl
 			/* veth cannot open the peer at creation (no peer pointer yet): up it after. */
 			spec.peer_up = 0;
 			if (lab_nl_link_add(&nnl[a->node], &spec, err, errlen) < 0 ||
-			    lab_nl_link_set_up(&nnl[b->node], spec.peer_index, 1, err, errlen) < 0) {
+			    nlsock_link_set_up(&nnl[b->node], spec.peer_index, 1, err, errlen) < 0) {
 				prefix_err(err, errlen, "link", l->name);
 				return -1;
 			}
@@ -112,7 +113,7 @@ static int build_links(struct lab_run *r, struct lab_nl *nnl, struct lab_nl *snl
 			swmac[5] = 0x01;    /* bridge side: the node's MAC with last octet 01 */
 			spec.peer_up = 0;
 			if (lab_nl_link_add(&snl[li], &spec, err, errlen) < 0 ||
-			    lab_nl_link_set_up(&nnl[p->node], spec.peer_index, 1, err, errlen) < 0) {
+			    nlsock_link_set_up(&nnl[p->node], spec.peer_index, 1, err, errlen) < 0) {
 				prefix_err(err, errlen, "segment", l->name);
 				return -1;
 			}
@@ -121,7 +122,7 @@ static int build_links(struct lab_run *r, struct lab_nl *nnl, struct lab_nl *snl
 	return 0;
 }
 
-static int build_node_ifs(struct lab_run *r, struct lab_nl *nnl, char *err, size_t errlen)
+static int build_node_ifs(struct lab_run *r, struct nlsock *nnl, char *err, size_t errlen)
 {
 	const struct lab_topo *t = r->topo;
 	int ni, ii, k;
@@ -144,7 +145,8 @@ static int build_node_ifs(struct lab_run *r, struct lab_nl *nnl, char *err, size
 				}
 			}
 			for (k = 0; k < ifp->naddrs; k++) {
-				if (lab_nl_addr_add(&nnl[ni], LAB_IFINDEX_BASE + ii, &ifp->addrs[k], err, errlen) < 0) {
+				if (nlsock_addr(&nnl[ni], RTM_NEWADDR, LAB_IFINDEX_BASE + ii, ifp->addrs[k].addr,
+						ifp->addrs[k].plen, err, errlen) < 0) {
 					prefix_err(err, errlen, n->name, ifp->ios);
 					return -1;
 				}
@@ -158,7 +160,14 @@ static int build_node_ifs(struct lab_run *r, struct lab_nl *nnl, char *err, size
  * succeed (a gateway may be reachable only through an earlier static route). again=1
  * (after an interface comes back up) is best effort: routes that exist, or whose
  * interface or gateway is still down, are skipped silently. */
-int lab_node_routes(const struct lab_topo *t, int ni, struct lab_nl *nl, int again, char *err, size_t errlen)
+static int route_add(struct nlsock *nl, const struct lab_route *rt, int oif, char *err, size_t errlen)
+{
+	struct nlsock_route r = { .dst = rt->dst.addr, .plen = rt->dst.plen, .via = rt->via, .oif = oif };
+
+	return nlsock_route(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, &r, err, errlen);
+}
+
+int lab_node_routes(const struct lab_topo *t, int ni, struct nlsock *nl, int again, char *err, size_t errlen)
 {
 	const struct lab_node *n = &t->nodes[ni];
 	uint8_t done[LAB_MAX_ROUTES] = { 0 };
@@ -172,7 +181,7 @@ int lab_node_routes(const struct lab_topo *t, int ni, struct lab_nl *nl, int aga
 			left++;
 			continue;
 		}
-		if (lab_nl_route_add(nl, &rt->dst, 0, LAB_IFINDEX_BASE + lab_find_if(n, rt->dev), err, errlen) < 0 &&
+		if (route_add(nl, rt, LAB_IFINDEX_BASE + lab_find_if(n, rt->dev), err, errlen) < 0 &&
 		    !again) {
 			snprintf(where, sizeof(where), "%s:%d: node", t->path, rt->line);
 			prefix_err(err, errlen, where, n->name);
@@ -187,7 +196,7 @@ int lab_node_routes(const struct lab_topo *t, int ni, struct lab_nl *nl, int aga
 
 			if (done[k])
 				continue;
-			if (lab_nl_route_add(nl, &rt->dst, rt->via, 0, err, errlen) == 0 || (again && errno == EEXIST)) {
+			if (route_add(nl, rt, 0, err, errlen) == 0 || (again && errno == EEXIST)) {
 				done[k] = 1;
 				left--;
 				progress = 1;
@@ -204,7 +213,7 @@ int lab_node_routes(const struct lab_topo *t, int ni, struct lab_nl *nl, int aga
 	return 0;
 }
 
-static int build_routes(struct lab_run *r, struct lab_nl *nnl, char *err, size_t errlen)
+static int build_routes(struct lab_run *r, struct nlsock *nnl, char *err, size_t errlen)
 {
 	int ni;
 
@@ -217,7 +226,7 @@ static int build_routes(struct lab_run *r, struct lab_nl *nnl, char *err, size_t
 int lab_up_ex(struct lab_run *r, const struct lab_topo *t, const char *runid, unsigned flags, char *err,
 	      size_t errlen)
 {
-	struct lab_nl nnl[LAB_MAX_NODES], snl[LAB_MAX_LINKS];
+	struct nlsock nnl[LAB_MAX_NODES], snl[LAB_MAX_LINKS];
 	char name[LAB_NAME_MAX + 32], existing[1][LAB_NAME_MAX + 32];
 	int i, rc = -1;
 
@@ -280,9 +289,9 @@ int lab_up_ex(struct lab_run *r, const struct lab_topo *t, const char *runid, un
 	rc = 0;
 out:
 	for (i = 0; i < LAB_MAX_NODES; i++)
-		lab_nl_close(&nnl[i]);
+		nlsock_close(&nnl[i]);
 	for (i = 0; i < LAB_MAX_LINKS; i++)
-		lab_nl_close(&snl[i]);
+		nlsock_close(&snl[i]);
 	if (rc < 0)
 		lab_down(r);
 	return rc;
