@@ -85,10 +85,13 @@ struct gw {
 	struct gw_child children[GW_MAX_CHILDREN];
 	uint32_t next_child_id;
 	uint64_t drops[GW_DROP_MAX];
+	uint64_t esp_retired_drops[ESP_DROP_MAX];   /* per-SA drops of SAs already deleted */
 	uint64_t ike_rx, ike_tx, natt_keepalives;
 	uint8_t *pkt, *pkt2;              /* GW_PKT_MAX scratch buffers */
 	uint8_t *rxbuf, *txbuf;           /* GW_BATCH × GW_BUF: batched data-plane I/O */
 	struct kern_pkt rx[GW_BATCH], tx_raw[GW_BATCH], tx_udp[GW_BATCH];
+	struct kern_pkt tun_out[GW_BATCH]; /* decrypted, for the TUN (in txbuf slots) */
+	unsigned ntun_out;
 	/* outputs */
 	FILE *log;
 	char keys_dir[512];
@@ -118,7 +121,10 @@ void gw_send_ike(struct gw *g, const struct ike_endpoint *local, const struct ik
 
 /* gw_dp.c */
 void gw_dp_tun_readable(struct gw *g);
+/* Decrypts one ESP packet and queues the inner one for the TUN; gw_dp_tun_flush writes
+ * the queue (gw_dp_esp_readable does, after each batch). */
 void gw_dp_esp_input(struct gw *g, uint32_t src, uint32_t dst, const uint8_t *esp, size_t len);
+void gw_dp_tun_flush(struct gw *g);
 void gw_dp_esp_readable(struct gw *g, int fd, int udp);   /* raw 50 or UDP 4500 batch */
 struct gw_flow *gw_flow_lookup(struct gw *g, uint32_t src, uint32_t dst, uint8_t proto);
 void gw_flows_rebuild(struct gw *g);

@@ -13,6 +13,7 @@
 #include <sys/time.h>
 #include <time.h>
 
+static void gw_log_v(struct gw *g, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static void gw_log_v(struct gw *g, const char *fmt, va_list ap)
 {
 	struct timeval tv;

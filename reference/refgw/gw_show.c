@@ -358,11 +358,12 @@ static void show_counters(struct gw *g, FILE *out, int json)
 	struct json_w w;
 
 	for (d = 0; d < ESP_DROP_MAX; d++)
-		esp_drops[d] = ec->drops[d];
+		esp_drops[d] = ec->drops[d] + g->esp_retired_drops[d];
 	for (i = 0; i < GW_MAX_CHILDREN; i++)
 		if (g->children[i].used)
 			for (d = 0; d < ESP_DROP_MAX; d++)
-				esp_drops[d] += esp_sa_counters(g->children[i].in)->drops[d];
+				esp_drops[d] += esp_sa_counters(g->children[i].in)->drops[d] +
+						esp_sa_counters(g->children[i].out)->drops[d];
 	if (json) {
 		json_init(&w, out, 1);
 		json_begin_object(&w);
