@@ -10,6 +10,9 @@
 #include <string.h>
 #include "ike_int.h"
 
+static void ike_enter(struct ike *e);
+static void ike_leave(struct ike *e);
+
 /* --- names, logs, drops -------------------------------------------------------- */
 
 static const char *const ike_state_names[IKE_STATE_MAX] = {
@@ -110,6 +113,21 @@ void ike_log_sa(struct ike *e, const struct ike_sa *sa, const char *fmt, ...)
 	va_start(ap, fmt);
 	ike_vlog(e, prefix, fmt, ap);
 	va_end(ap);
+}
+
+/* "received packet from …" is logged before the message is authenticated: anyone who
+ * saw the cookies could otherwise grow the log without bound, so at most 20 such lines
+ * per SA per second. */
+void ike_log_rx(struct ike *e, struct ike_sa *sa, const struct ike_endpoint *local,
+		const struct ike_endpoint *remote)
+{
+	if (e->now >= sa->rxlog_ms + 1000) {
+		sa->rxlog_ms = e->now;
+		sa->rxlog_n = 0;
+	}
+	if (sa->rxlog_n++ < 20)
+		ike_log_sa(e, sa, "received packet from %s dport %u sport %u Global (%c) %s", ike_ip(remote->addr),
+			   local->port, remote->port, sa->initiator ? 'I' : 'R', ike_show_state(sa->state));
 }
 
 void ike_drop(struct ike *e, enum ike_drop reason, const char *fmt, ...)
@@ -581,7 +599,7 @@ static int ike_negotiate(struct ike *e, const struct ike_conn *conn, unsigned co
 	return 0;
 }
 
-int ike_acquire(struct ike *e, uint64_t now_ms, unsigned conn_index, unsigned sel_index)
+static int ike_acquire_body(struct ike *e, uint64_t now_ms, unsigned conn_index, unsigned sel_index)
 {
 	const struct ike_conn *c;
 	int i;
@@ -738,8 +756,7 @@ static void ike_input_one(struct ike *e, uint64_t now_ms, const struct ike_endpo
 			 ike_ip(remote->addr), sa->conn_id);
 		goto out;
 	}
-	ike_log_sa(e, sa, "received packet from %s dport %u sport %u Global (%c) %s", ike_ip(remote->addr),
-		   local->port, remote->port, sa->initiator ? 'I' : 'R', ike_show_state(sa->state));
+	ike_log_rx(e, sa, local, remote);
 	if (m->hdr.exchange == ISAKMP_EXCH_QUICK)
 		ike_qm_input(e, sa, local, remote, msg, len, m);
 	else
@@ -748,17 +765,40 @@ out:
 	return;
 }
 
+/* Every public entry point runs between ike_enter() and ike_leave(). A message that
+ * arrives meanwhile — a daemon whose callback feeds the engine synchronously, e.g. a
+ * loopback, while the engine's buffers (the decoded message, the plaintext, the message
+ * being built) are in use — waits and is processed when the outermost call leaves. */
+static void ike_enter(struct ike *e)
+{
+	e->depth++;
+}
+
+static void ike_leave(struct ike *e)
+{
+	if (e->depth > 1) {
+		e->depth--;
+		return;
+	}
+	while (e->ndeferred) {
+		struct ike_deferred d = e->deferred[0];
+		unsigned i;
+
+		for (i = 1; i < e->ndeferred; i++)
+			e->deferred[i - 1] = e->deferred[i];
+		e->ndeferred--;
+		ike_input_one(e, d.now, &d.local, &d.remote, d.buf, d.len);
+		free(d.buf);
+	}
+	e->depth = 0;
+}
+
 void ike_input(struct ike *e, uint64_t now_ms, const struct ike_endpoint *local,
 	       const struct ike_endpoint *remote, const uint8_t *msg, size_t len)
 {
-	unsigned i;
-
 	if (!e || !local || !remote || (!msg && len))
 		return;
-	if (e->msg_busy) {
-		/* called again from one of our own callbacks (a daemon that loops a message
-		 * straight back): the engine's message buffers are in use, so the message
-		 * waits until the outer call is done */
+	if (e->depth) {
 		uint8_t *copy = len <= IKE_MSG_MAX && e->ndeferred < 8 ? malloc(len ? len : 1) : NULL;
 
 		if (!copy) {
@@ -775,18 +815,9 @@ void ike_input(struct ike *e, uint64_t now_ms, const struct ike_endpoint *local,
 		e->ndeferred++;
 		return;
 	}
-	e->msg_busy = 1;
+	ike_enter(e);
 	ike_input_one(e, now_ms, local, remote, msg, len);
-	while (e->ndeferred) {
-		struct ike_deferred d = e->deferred[0];
-
-		for (i = 1; i < e->ndeferred; i++)
-			e->deferred[i - 1] = e->deferred[i];
-		e->ndeferred--;
-		ike_input_one(e, d.now, &d.local, &d.remote, d.buf, d.len);
-		free(d.buf);
-	}
-	e->msg_busy = 0;
+	ike_leave(e);
 }
 
 /* --- timers ------------------------------------------------------------------- */
@@ -891,7 +922,7 @@ static void ike_xmit_tick(struct ike *e, struct ike_sa *sa, struct ike_xmit *x, 
 	e->stats.tx++;
 }
 
-void ike_tick(struct ike *e, uint64_t now_ms)
+static void ike_tick_body(struct ike *e, uint64_t now_ms)
 {
 	int i, gave_up;
 
@@ -948,7 +979,7 @@ void ike_tick(struct ike *e, uint64_t now_ms)
 	}
 }
 
-void ike_child_inbound(struct ike *e, uint64_t now_ms, uint32_t spi_in, size_t bytes)
+static void ike_child_inbound_body(struct ike *e, uint64_t now_ms, uint32_t spi_in, size_t bytes)
 {
 	int i, j;
 
@@ -982,7 +1013,7 @@ void ike_child_inbound(struct ike *e, uint64_t now_ms, uint32_t spi_in, size_t b
 	}
 }
 
-void ike_child_outbound(struct ike *e, uint64_t now_ms, uint32_t spi_in, size_t bytes)
+static void ike_child_outbound_body(struct ike *e, uint64_t now_ms, uint32_t spi_in, size_t bytes)
 {
 	int i;
 
@@ -1019,7 +1050,7 @@ static void ike_clear_children(struct ike *e, const char *reason)
 			ike_child_expire(e, &e->children[i], reason);
 }
 
-void ike_clear_isakmp(struct ike *e, uint64_t now_ms)
+static void ike_clear_isakmp_body(struct ike *e, uint64_t now_ms)
 {
 	int i;
 
@@ -1033,22 +1064,22 @@ void ike_clear_isakmp(struct ike *e, uint64_t now_ms)
 			ike_sa_delete(e, &e->sas[i], "clear crypto isakmp", 1);
 }
 
-void ike_clear_all(struct ike *e, uint64_t now_ms)
+static void ike_clear_all_body(struct ike *e, uint64_t now_ms)
 {
 	if (!e || e->quiet)
 		return;
 	e->now = now_ms;
 	ike_clear_children(e, "clear crypto sa");
-	ike_clear_isakmp(e, now_ms);
+	ike_clear_isakmp_body(e, now_ms);
 }
 
-void ike_shutdown(struct ike *e, uint64_t now_ms)
+static void ike_shutdown_body(struct ike *e, uint64_t now_ms)
 {
 	int i;
 
 	if (!e || e->quiet)
 		return;
-	ike_clear_all(e, now_ms);
+	ike_clear_all_body(e, now_ms);
 	for (i = 0; i < IKE_MAX_QM; i++)
 		if (e->qms[i].used)
 			ike_qm_free(e, &e->qms[i]);
@@ -1056,7 +1087,7 @@ void ike_shutdown(struct ike *e, uint64_t now_ms)
 	e->quiet = 1;
 }
 
-void ike_peer_dead(struct ike *e, uint64_t now_ms, uint32_t peer, const char *reason)
+static void ike_peer_dead_body(struct ike *e, uint64_t now_ms, uint32_t peer, const char *reason)
 {
 	int i;
 
@@ -1073,7 +1104,7 @@ void ike_peer_dead(struct ike *e, uint64_t now_ms, uint32_t peer, const char *re
 
 /* --- DPD hook ----------------------------------------------------------------- */
 
-uint32_t ike_dpd_probe(struct ike *e, uint64_t now_ms, unsigned conn_id)
+static uint32_t ike_dpd_probe_body(struct ike *e, uint64_t now_ms, unsigned conn_id)
 {
 	uint8_t spi[16], seq[4];
 	struct ike_sa *sa = NULL;
@@ -1165,4 +1196,93 @@ size_t ike_list_children(const struct ike *e, struct ike_child *out, size_t max)
 		if (e->children[i].used)
 			out[n++] = e->children[i].c;
 	return n;
+}
+
+/* --- public entry points: one guard around each (see ike_enter) ------------- */
+
+int ike_acquire(struct ike *e, uint64_t now_ms, unsigned conn_index, unsigned sel_index)
+{
+	int r;
+
+	if (!e)
+		return -1;
+	ike_enter(e);
+	r = ike_acquire_body(e, now_ms, conn_index, sel_index);
+	ike_leave(e);
+	return r;
+}
+
+void ike_tick(struct ike *e, uint64_t now_ms)
+{
+	if (!e)
+		return;
+	ike_enter(e);
+	ike_tick_body(e, now_ms);
+	ike_leave(e);
+}
+
+void ike_child_inbound(struct ike *e, uint64_t now_ms, uint32_t spi_in, size_t bytes)
+{
+	if (!e)
+		return;
+	ike_enter(e);
+	ike_child_inbound_body(e, now_ms, spi_in, bytes);
+	ike_leave(e);
+}
+
+void ike_child_outbound(struct ike *e, uint64_t now_ms, uint32_t spi_in, size_t bytes)
+{
+	if (!e)
+		return;
+	ike_enter(e);
+	ike_child_outbound_body(e, now_ms, spi_in, bytes);
+	ike_leave(e);
+}
+
+void ike_clear_isakmp(struct ike *e, uint64_t now_ms)
+{
+	if (!e)
+		return;
+	ike_enter(e);
+	ike_clear_isakmp_body(e, now_ms);
+	ike_leave(e);
+}
+
+void ike_clear_all(struct ike *e, uint64_t now_ms)
+{
+	if (!e)
+		return;
+	ike_enter(e);
+	ike_clear_all_body(e, now_ms);
+	ike_leave(e);
+}
+
+void ike_shutdown(struct ike *e, uint64_t now_ms)
+{
+	if (!e)
+		return;
+	ike_enter(e);
+	ike_shutdown_body(e, now_ms);
+	ike_leave(e);
+}
+
+void ike_peer_dead(struct ike *e, uint64_t now_ms, uint32_t peer, const char *reason)
+{
+	if (!e)
+		return;
+	ike_enter(e);
+	ike_peer_dead_body(e, now_ms, peer, reason);
+	ike_leave(e);
+}
+
+uint32_t ike_dpd_probe(struct ike *e, uint64_t now_ms, unsigned conn_id)
+{
+	uint32_t r;
+
+	if (!e)
+		return 0;
+	ike_enter(e);
+	r = ike_dpd_probe_body(e, now_ms, conn_id);
+	ike_leave(e);
+	return r;
 }

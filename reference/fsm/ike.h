@@ -99,6 +99,8 @@ struct ike_ops {
 
 struct ike;
 
+/* Callbacks may call back into the engine (a message fed to ike_input from inside a
+ * send callback waits until the outer call returns); they must not call ike_free. */
 struct ike *ike_new(const struct ike_cfg *cfg, const struct ike_ops *ops);
 void ike_free(struct ike *e);                      /* no callbacks */
 /* New policies/keys/maps for new negotiations; existing SAs untouched. 0, or -1 if cfg

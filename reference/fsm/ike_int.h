@@ -67,6 +67,7 @@ struct ike_xmit {
 
 struct ike_sa {
 	int used;
+	uint64_t rxlog_ms; unsigned rxlog_n;   /* "received packet" lines this second (flood guard) */
 	unsigned conn_id;            /* IOS conn-id, the N of "ISAKMP (0:N)" */
 	int initiator;
 	enum ike_state state;
@@ -150,7 +151,7 @@ struct ike {
 	int quiet;
 	struct { uint64_t last_ms; unsigned suppressed; int logged; } droplog[IKE_DROP_MAX];
 	struct isakmp_msg msg;            /* the message being processed (400 KB: kept) */
-	int msg_busy;                     /* inside ike_input */
+	unsigned depth;                   /* inside a public entry point (ike_enter) */
 	struct ike_deferred {             /* ike_input re-entered from a callback: later */
 		struct ike_endpoint local, remote; uint64_t now; size_t len; uint8_t *buf;
 	} deferred[8];
@@ -164,6 +165,8 @@ void ike_log(struct ike *e, const char *fmt, ...) __attribute__((format(printf, 
 void ike_log_sa(struct ike *e, const struct ike_sa *sa, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Count a drop by reason and log it, at most one line per reason per second. */
+void ike_log_rx(struct ike *e, struct ike_sa *sa, const struct ike_endpoint *local,
+		const struct ike_endpoint *remote);
 void ike_drop(struct ike *e, enum ike_drop reason, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 const char *ike_ip(uint32_t a);            /* dotted quad, rotating static buffers */

@@ -813,8 +813,7 @@ void ike_mm_input(struct ike *e, const struct ike_endpoint *local, const struct 
 			 sa->conn_id);
 		return;
 	}
-	ike_log_sa(e, sa, "received packet from %s dport %u sport %u Global (%c) %s", ike_ip(remote->addr),
-		   local->port, remote->port, sa->initiator ? 'I' : 'R', ike_show_state(sa->state));
+	ike_log_rx(e, sa, local, remote);
 	/* RFC 2409 §10: a retransmission of the message we answered gets the same answer */
 	ike_digest(raw, len, dg);
 	if (sa->x.have_rx && !memcmp(dg, sa->x.rx_digest, 32)) {

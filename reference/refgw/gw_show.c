@@ -166,7 +166,7 @@ static void show_ipsec_json(struct gw *g, FILE *out)
 		json_key(&w, "spi_out");
 		json_stringf(&w, "0x%08X", ch->c.spi_out);
 		json_kv_string(&w, "transform", tb);
-		json_kv_string(&w, "mode", ch->c.remote.port == 4500 ? "Tunnel UDP-Encaps" : "Tunnel");
+		json_kv_string(&w, "mode", ch->c.remote.port ? "Tunnel UDP-Encaps" : "Tunnel");
 		json_kv_int(&w, "encaps", (int64_t)co->pkts);
 		json_kv_int(&w, "decaps", (int64_t)ci->pkts);
 		json_kv_int(&w, "bytes_out", (int64_t)co->bytes);
@@ -194,7 +194,7 @@ static void show_sa_block(struct gw *g, FILE *out, const struct gw_child *ch, in
 	tset_name(&ch->c, tb, sizeof(tb));
 	fprintf(out, " spi: 0x%08X(%u)\n", spi, spi);
 	fprintf(out, "  transform: %s ,\n", tb);
-	fprintf(out, "  in use settings ={Tunnel%s, }\n", ch->c.remote.port == 4500 ? " UDP-Encaps" : "");
+	fprintf(out, "  in use settings ={Tunnel%s, }\n", ch->c.remote.port ? " UDP-Encaps" : "");
 	fprintf(out, "  slot: 0, conn id: %u, flow_id: %u, crypto map: %s\n", ch->id + (inbound ? 0 : 1),
 		ch->id - 1999 + (inbound ? 0 : 1), g->ike_cfg.conns[ch->c.conn_index].map);
 	fprintf(out, "  crypto engine type: Software, engine_id: 1\n");

@@ -923,7 +923,10 @@ START_TEST(test_reentrant_delivery)
 	ck_assert_uint_eq(p.up[1], 1);
 	ck_assert_uint_eq(p.c[0].spi_in, p.c[1].spi_out);
 	ck_assert_mem_eq(p.c[0].key_in, p.c[1].key_out, p.c[0].enc_key_len + p.c[0].auth_key_len);
+	/* a rekey-like second flow from B, then clear: every callback re-enters */
+	ck_assert_int_eq(ike_acquire(p.e[1], 2000000, 0, 0), 1);
 	ike_clear_all(p.e[1], 2000000);
+	ck_assert_uint_eq(ike_list_children(p.e[0], p.c, 2), 0);   /* A honoured B's Deletes */
 	ike_free(p.e[0]);
 	ike_free(p.e[1]);
 }
