@@ -1,6 +1,7 @@
 # Thin wrapper for the README's two commands. Everything real lives in CMake/CTest.
 #   make demo   — install what is missing, build, run the headline failover testcase
 #   make check  — install what is missing, build, run every test, then every test again built with ASan/UBSan
+#   make bench  — install what is missing, build, then iperf3 through refgw, strongSwan and bare veth (not part of check)
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
 JOBS       ?= $(shell nproc)
@@ -10,11 +11,11 @@ DEMO       ?= rbm-switchover-dpd
 # daemons the drivers run, and tshark for independent decoding.
 PACKAGES = build-essential cmake pkg-config clang libclang-rt-14-dev \
 	check libsubunit-dev libssl-dev libpcap-dev libmnl-dev libnftnl-dev \
-	iproute2 nftables iputils-ping tcpdump tshark procps python3 \
+	iproute2 nftables iputils-ping tcpdump tshark procps python3 iperf3 \
 	strongswan-charon strongswan-swanctl libcharon-extra-plugins \
 	libstrongswan-extra-plugins libstrongswan-standard-plugins keepalived bird2
 
-.PHONY: all deps build demo check check-asan fuzz clean lab-clean
+.PHONY: all deps build demo check check-asan fuzz bench clean lab-clean
 
 all: build
 
@@ -53,6 +54,11 @@ check-asan: deps
 	cmake --build $(BUILD_ASAN) -j$(JOBS)
 	$(BUILD_ASAN)/netns-lab/netns-lab clean
 	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2 --timeout 600
+
+# Throughput (iperf3 TCP, 1 stream) and IKEv1 set-up time: refgw <-> refgw, strongSwan <->
+# strongSwan, bare veth, in lab namespaces; ends with one `refgw_mbps=… strongswan_mbps=…` line.
+bench: build
+	$(BUILD)/bench/ihh-bench --out $(BUILD)/bench-out
 
 # libFuzzer targets (clang): build/fuzz/..., run e.g. build-fuzz/reference/codec/fuzz_isakmp -max_total_time=60
 fuzz: deps

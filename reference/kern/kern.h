@@ -135,6 +135,8 @@ struct kern_pkt {
 	uint16_t sport, dport;  /* UDP ports */
 	int ifindex;            /* recv: arrival interface */
 	int drop;               /* recv: CODEC_OK, or the codec_reason the IPv4 header was refused for */
+	uint16_t gso_size;      /* TUN recv: 0, or a TCP GSO packet of segments of this many payload
+	                           bytes, to cut with kern_tso_segment (kern_tun_offload) */
 };
 
 /* UDP: recvmmsg of up to n (≤ KERN_BATCH_MAX) datagrams without blocking. Returns how
@@ -150,8 +152,25 @@ int kern_esp_recv(int fd, struct kern_pkt *p, unsigned n);
 int kern_send(int fd, const struct kern_pkt *p, unsigned n);
 
 /* TUN: up to n reads, stopping at the first EAGAIN. src/dst/len from the IPv4 header
- * (drop set for anything that is not a whole IPv4 packet). Returns the count, -1 on error. */
+ * (drop set for anything that is not a whole IPv4 packet). Returns the count, -1 on error.
+ * After kern_tun_offload, a packet may be a TCP GSO packet (gso_size > 0) of up to
+ * KERN_TUN_GSO_BUF bytes: buffers must then hold that much. */
 int kern_tun_read(int fd, struct kern_pkt *p, unsigned n);
+
+#define KERN_TUN_GSO_BUF 65600
+
+/* Let the kernel hand this TUN (the virtio-net one kern_linux opens) whole TCP GSO
+ * packets and packets with partial checksums (TUNSETOFFLOAD TSO4 + CSUM), so a bulk
+ * TCP stream costs one TUN read per GSO packet instead of one per segment; kern_tun_read
+ * finishes partial checksums, the caller cuts GSO packets with kern_tso_segment. 0, or -1
+ * (errno set) if the fd cannot: reads then stay one segment each. */
+int kern_tun_offload(int fd);
+/* Segment k (from 0) of a GSO packet p as the kernel's TSO would cut it (RFC 793, RFC
+ * 791): headers copied, IPv4 total length, ID + k and checksum, TCP sequence number
+ * advanced, FIN/PSH only on the last segment and CWR only on the first, the TCP checksum
+ * computed over the segment. Returns its length (written at out), 0 past the last
+ * segment, -1 if it does not fit cap. */
+ssize_t kern_tso_segment(const struct kern_pkt *p, unsigned k, uint8_t *out, size_t cap);
 /* One packet into the TUN (the kernel then routes it as if it arrived on that link). */
 int kern_tun_write(int fd, const void *pkt, size_t len);
 /* n packets (p[i].buf, p[i].len) into the TUN, in order. On the TUN kern_linux opens

@@ -5,19 +5,25 @@
  * the gateway: refused headers are reported with a codec_reason, never trusted).
  *
  * The TUN that kern_linux opens carries a virtio-net header before each packet
- * (IFF_VNET_HDR). Reads put it aside (readv) so callers still see bare IPv4 at buf; writes
- * add a zero one; and kern_tun_write_batch uses it to hand the kernel a run of
- * consecutive TCP segments of one connection as one GSO packet — what the kernel's own
- * GRO does on a NIC — so the decrypted stream is routed, filtered and delivered once per
- * run instead of once per segment (the costliest part of refgw's receive path).
+ * (IFF_VNET_HDR); the header is what lets a bulk TCP stream cross the TUN in 64 KB
+ * pieces instead of one syscall and one kernel pass per 1400-byte segment:
+ *   - reads put the header aside (readv), so callers still see bare IPv4 at buf; with
+ *     kern_tun_offload the kernel hands over whole TCP GSO packets (its TSO), which
+ *     kern_tso_segment cuts into segments exactly as the kernel would have;
+ *   - writes add a zero header; kern_tun_write_batch hands the kernel a run of
+ *     consecutive TCP segments of one connection as one GSO packet — what the kernel's
+ *     own GRO does on a NIC — so the decrypted stream is routed, filtered and delivered
+ *     once per run.
  */
 #include "kern.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/if_tun.h>
 #include <linux/virtio_net.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -92,6 +98,37 @@ static uint16_t csum_fold64(uint64_t sum)
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)sum;
+}
+
+#define TCP_FIN 0x01
+#define TCP_SYN 0x02
+#define TCP_RST 0x04
+#define TCP_PSH 0x08
+#define TCP_ACK 0x10
+#define TCP_URG 0x20
+#define TCP_CWR 0x80
+
+static inline uint32_t rd32be(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* A TCP GSO packet read from the TUN (TSO4, kern_tun_offload): IPv4 TCP, not a
+ * fragment, headers inside, the partial checksum where TCP keeps it, a segment size
+ * that makes at least one segment. CODEC_OK and *gso set, or a reason to drop it. */
+static int vnet_gso_check(const uint8_t *pkt, size_t len, const struct kern_ipv4 *ip,
+			  const struct virtio_net_hdr *h, uint16_t *gso)
+{
+	size_t thl;
+
+	if ((h->gso_type & ~VIRTIO_NET_HDR_GSO_ECN) != VIRTIO_NET_HDR_GSO_TCPV4 || ip->proto != IPPROTO_TCP ||
+	    (pkt[6] & 0x3f) || pkt[7] || h->gso_size == 0 || ip->hlen + 20 > len)
+		return CODEC_BAD_LENGTH;
+	thl = (size_t)(pkt[ip->hlen + 12] >> 4) * 4;
+	if (thl < 20 || ip->hlen + thl > len || h->csum_start != ip->hlen || h->csum_offset != 16)
+		return CODEC_BAD_LENGTH;
+	*gso = h->gso_size;
+	return CODEC_OK;
 }
 
 /* A virtio-net header asking for a checksum (CHECKSUM_PARTIAL) on a packet we read:
@@ -203,6 +240,7 @@ int kern_udp_recv(int fd, struct kern_pkt *p, unsigned n)
 		q->sport = q->dport = 0;
 		q->ifindex = 0;
 		q->drop = CODEC_OK;
+		q->gso_size = 0;
 		if (mh->msg_namelen >= sizeof(struct sockaddr_in) && b.peer[i].sin_family == AF_INET) {
 			q->src = ntohl(b.peer[i].sin_addr.s_addr);
 			q->sport = ntohs(b.peer[i].sin_port);
@@ -313,20 +351,82 @@ int kern_tun_read(int fd, struct kern_pkt *p, unsigned n)
 		p[i].off = 0;
 		p[i].sport = p[i].dport = 0;
 		p[i].ifindex = 0;
+		p[i].gso_size = 0;
 		p[i].drop = kern_ipv4_parse(p[i].buf, (size_t)r, &ip);
 		p[i].src = ip.src;
 		p[i].dst = ip.dst;
 		if (p[i].drop == CODEC_OK)
 			p[i].len = ip.tot_len;
-		/* no offloads are enabled on the TUN, so the kernel should send neither GSO
-		 * packets nor partial checksums; if it does, refuse the one and finish the other */
-		if (vnet && p[i].drop == CODEC_OK && vh.gso_type != VIRTIO_NET_HDR_GSO_NONE)
-			p[i].drop = CODEC_BAD_LENGTH;
-		else if (vnet && p[i].drop == CODEC_OK && (vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
-			 vnet_finish_csum(p[i].buf, p[i].len, &vh) < 0)
+		if (!vnet || p[i].drop != CODEC_OK)
+			continue;
+		/* offloads (kern_tun_offload): a TCP GSO packet is kept whole for
+		 * kern_tso_segment, which computes every segment's checksum; a lone packet
+		 * with a partial checksum gets it finished here */
+		if (vh.gso_type != VIRTIO_NET_HDR_GSO_NONE)
+			p[i].drop = vnet_gso_check(p[i].buf, p[i].len, &ip, &vh, &p[i].gso_size);
+		else if ((vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && vnet_finish_csum(p[i].buf, p[i].len, &vh) < 0)
 			p[i].drop = CODEC_BAD_LENGTH;
 	}
 	return (int)i;
+}
+
+int kern_tun_offload(int fd)
+{
+	if (!tun_vnet(fd)) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	return ioctl(fd, TUNSETOFFLOAD, (unsigned long)(TUN_F_CSUM | TUN_F_TSO4));
+}
+
+ssize_t kern_tso_segment(const struct kern_pkt *p, unsigned k, uint8_t *out, size_t cap)
+{
+	const uint8_t *ip = p->buf + p->off;
+	size_t iphl = (size_t)(ip[0] & 15) * 4, thl = p->len > iphl + 12 ? (size_t)(ip[iphl + 12] >> 4) * 4 : 0;
+	size_t hl = iphl + thl, pay = p->len - hl, off = (size_t)k * p->gso_size, seg, tot;
+	uint8_t pseudo[12], *th = out + iphl;
+	uint16_t ck, id;
+	uint32_t seq;
+
+	if (iphl < 20 || thl < 20 || p->len < hl || !p->gso_size)   /* not one kern_tun_read checked */
+		return -1;
+	if (off >= pay)
+		return 0;
+	seg = pay - off < p->gso_size ? pay - off : p->gso_size;
+	tot = hl + seg;
+	if (tot > cap)
+		return -1;
+	memcpy(out, ip, hl);
+	memcpy(out + hl, ip + hl + off, seg);
+	/* RFC 791: each segment is a datagram of its own, the next identification */
+	out[2] = (uint8_t)(tot >> 8);
+	out[3] = (uint8_t)tot;
+	id = (uint16_t)((ip[4] << 8 | ip[5]) + k);
+	out[4] = (uint8_t)(id >> 8);
+	out[5] = (uint8_t)id;
+	out[10] = out[11] = 0;
+	ck = (uint16_t)~csum_fold64(csum_add64(0, out, iphl));
+	memcpy(out + 10, &ck, 2);
+	/* RFC 793: the sequence number of the segment's first octet; FIN and PSH belong to
+	 * the last segment, CWR (RFC 3168 §6.1.2) to the first */
+	seq = rd32be(ip + iphl + 4) + (uint32_t)off;
+	th[4] = (uint8_t)(seq >> 24);
+	th[5] = (uint8_t)(seq >> 16);
+	th[6] = (uint8_t)(seq >> 8);
+	th[7] = (uint8_t)seq;
+	if (off + seg < pay)
+		th[13] &= (uint8_t)~(TCP_FIN | TCP_PSH);
+	if (k)
+		th[13] &= (uint8_t)~TCP_CWR;
+	th[16] = th[17] = 0;
+	memcpy(pseudo, out + 12, 8);
+	pseudo[8] = 0;
+	pseudo[9] = IPPROTO_TCP;
+	pseudo[10] = (uint8_t)((thl + seg) >> 8);
+	pseudo[11] = (uint8_t)(thl + seg);
+	ck = (uint16_t)~csum_fold64(csum_add64(csum_add64(0, pseudo, 12), th, thl + seg));
+	memcpy(th + 16, &ck, 2);
+	return (ssize_t)tot;
 }
 
 int kern_tun_write(int fd, const void *pkt, size_t len)
@@ -346,13 +446,6 @@ int kern_tun_write(int fd, const void *pkt, size_t len)
 
 /* --- coalescing TCP segments into GSO packets (receive offload in userspace) ------------- */
 
-#define TCP_FIN 0x01
-#define TCP_SYN 0x02
-#define TCP_RST 0x04
-#define TCP_PSH 0x08
-#define TCP_ACK 0x10
-#define TCP_URG 0x20
-#define TCP_CWR 0x80
 #define GRO_MAX_SEGS 64
 #define GRO_MAX_LEN  65535          /* an IPv4 total length */
 
@@ -365,11 +458,6 @@ struct gro_seg {
 	uint16_t id;
 	uint8_t flags;
 };
-
-static inline uint32_t rd32be(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 static int gro_parse(const uint8_t *ip, size_t len, struct gro_seg *s)
 {
@@ -484,7 +572,7 @@ int kern_tun_write_batch(int fd, const struct kern_pkt *p, unsigned n)
 		/* the longest run from p[i] on */
 		if (gro_parse(p[i].buf, p[i].len, &segs[0]) == 0 && segs[0].plen > 0) {
 			tot = segs[0].len;
-			for (k = 1; i + k < n; k++) {
+			for (k = 1; i + k < n && k < GRO_MAX_SEGS; k++) {
 				if (gro_parse(p[i + k].buf, p[i + k].len, &segs[k]) < 0 ||
 				    !gro_follows(&segs[0], &segs[k - 1], &segs[k], k, tot))
 					break;

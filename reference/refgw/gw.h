@@ -31,6 +31,7 @@
 #define GW_PKT_MAX      65600
 #define GW_BATCH        KERN_BATCH_MAX
 #define GW_BUF          4096          /* per batched packet; TUN MTU 1400 + ESP overhead fits */
+#define GW_TUN_BATCH    32            /* TUN reads per round: with offloads, TCP GSO packets */
 
 /* Drops the gateway counts itself (the ESP and IKE layers count their own). */
 enum gw_drop {
@@ -87,11 +88,13 @@ struct gw {
 	uint64_t drops[GW_DROP_MAX];
 	uint64_t esp_retired_drops[ESP_DROP_MAX];   /* per-SA drops of SAs already deleted */
 	uint64_t ike_rx, ike_tx, natt_keepalives;
-	uint8_t *pkt, *pkt2;              /* GW_PKT_MAX scratch buffers */
+	uint8_t *pkt;                     /* GW_PKT_MAX: one IKE datagram on UDP 500 */
 	uint8_t *rxbuf, *txbuf;           /* GW_BATCH × GW_BUF: batched data-plane I/O */
 	struct kern_pkt rx[GW_BATCH], tx_raw[GW_BATCH], tx_udp[GW_BATCH];
 	struct kern_pkt tun_out[GW_BATCH]; /* decrypted, for the TUN (in txbuf slots) */
 	unsigned ntun_out;
+	uint8_t *tunbuf;                  /* GW_TUN_BATCH × KERN_TUN_GSO_BUF: TUN reads (gw_io.c) */
+	struct kern_pkt tun_rx[GW_TUN_BATCH];
 	/* outputs */
 	FILE *log;
 	char keys_dir[512];

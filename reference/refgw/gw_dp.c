@@ -1,13 +1,17 @@
 /* gw_dp.c — refgw's ESP data plane (RFC 4301 §5 processing, userspace).
  *
  * Outbound: the kernel routes every packet that matches a crypto ACL into the TUN device
- * (nftables mark + policy rule, kern/). Each one is matched to its ACL line (a flow); with
+ * (nftables mark + policy rule, kern/), a TCP stream as GSO packets of up to 64 KB that
+ * are cut into MTU-sized segments here (kern_tso_segment), one TUN read for many
+ * segments. Each packet is matched to its ACL line (a flow); with
  * an SA it is encapsulated (esp/) and sent on raw protocol 50 or UDP 4500; without one
  * the IKE engine is asked to negotiate and the packet is dropped — the `.` of the
  * documents' `.!!!!`.
  * Inbound: ESP from the raw socket or UDP 4500 is looked up by SPI, authenticated,
  * replay-checked and decrypted (esp/), the inner packet is checked against the SA's
- * selectors (RFC 4301 §5.2) and written into the TUN for the kernel to forward.
+ * selectors (RFC 4301 §5.2) and written into the TUN for the kernel to forward — per
+ * received batch, so that consecutive TCP segments go in as one GSO packet
+ * (kern_tun_write_batch): the kernel then routes and delivers them once.
  */
 #include "gw.h"
 
@@ -119,8 +123,9 @@ static int dp_outbound(struct gw *g, const uint8_t *pkt, size_t len, uint8_t *ou
 	if (n < 0)
 		return 0;               /* counted by esp/ (sequence exhausted …) */
 	*tx = (struct kern_pkt){ .buf = out, .len = (size_t)n, .src = ch->c.local.addr, .dst = ch->c.remote.addr };
-	if (ch->c.remote.port == 4500) {        /* RFC 3948 §2.1: ESP right after the UDP header */
-		tx->dport = 4500;
+	if (ch->c.remote.port) {        /* RFC 3948 §2.1: ESP right after the UDP header, to the
+					   port the peer's IKE came from (a NAT may map 4500) */
+		tx->dport = ch->c.remote.port;
 		return 2;
 	}
 	return 1;
@@ -146,29 +151,51 @@ void gw_dp_tun_readable(struct gw *g)
 		unsigned nraw = 0, nudp = 0, i;
 		int n;
 
-		for (i = 0; i < GW_BATCH; i++)
-			g->rx[i] = (struct kern_pkt){ .buf = g->rxbuf + (size_t)i * GW_BUF, .cap = GW_BUF };
-		n = kern_tun_read(g->tun_fd, g->rx, GW_BATCH);
+		for (i = 0; i < GW_TUN_BATCH; i++)
+			g->tun_rx[i] = (struct kern_pkt){ .buf = g->tunbuf + (size_t)i * KERN_TUN_GSO_BUF,
+							  .cap = KERN_TUN_GSO_BUF };
+		n = kern_tun_read(g->tun_fd, g->tun_rx, GW_TUN_BATCH);
 		if (n <= 0)
 			break;
 		for (i = 0; i < (unsigned)n; i++) {
-			struct kern_pkt *p = &g->rx[i];
-			struct kern_pkt tx;
-			int q;
+			struct kern_pkt *p = &g->tun_rx[i];
+			unsigned k;
 
 			if (p->drop) {
 				g->drops[GW_DROP_NOT_IPV4]++;
 				continue;
 			}
-			q = dp_outbound(g, p->buf + p->off, p->len, g->txbuf + (size_t)i * GW_BUF, &tx);
-			if (q == 1)
-				g->tx_raw[nraw++] = tx;
-			else if (q == 2)
-				g->tx_udp[nudp++] = tx;
+			/* a TCP GSO packet (kern_tun_offload) is cut into the segments the kernel
+			 * would have sent; each one is its own ESP packet */
+			for (k = 0; p->gso_size || k == 0; k++) {
+				const uint8_t *pkt = p->buf + p->off;
+				size_t len = p->len;
+				struct kern_pkt tx;
+				int q;
+
+				if (p->gso_size) {
+					ssize_t sl = kern_tso_segment(p, k, g->pkt, GW_PKT_MAX);
+
+					if (sl <= 0)
+						break;
+					pkt = g->pkt;
+					len = (size_t)sl;
+				}
+				if (nraw + nudp == GW_BATCH) {          /* every tx slot in use */
+					dp_flush(g, g->esp_raw, g->tx_raw, nraw);
+					dp_flush(g, g->udp4500, g->tx_udp, nudp);
+					nraw = nudp = 0;
+				}
+				q = dp_outbound(g, pkt, len, g->txbuf + (size_t)(nraw + nudp) * GW_BUF, &tx);
+				if (q == 1)
+					g->tx_raw[nraw++] = tx;
+				else if (q == 2)
+					g->tx_udp[nudp++] = tx;
+			}
 		}
 		dp_flush(g, g->esp_raw, g->tx_raw, nraw);
 		dp_flush(g, g->udp4500, g->tx_udp, nudp);
-		if (n < GW_BATCH)
+		if (n < GW_TUN_BATCH)
 			break;
 	}
 }
@@ -195,6 +222,7 @@ void gw_dp_esp_readable(struct gw *g, int fd, int udp)
 				gw_dp_esp_input(g, g->rx[i].src, g->rx[i].dst, g->rx[i].buf + g->rx[i].off,
 						g->rx[i].len);
 		}
+		gw_dp_tun_flush(g);
 		if (n < GW_BATCH)
 			break;
 	}
@@ -210,14 +238,31 @@ static struct gw_child *child_by_in(struct gw *g, const struct esp_sa *sa)
 	return NULL;
 }
 
+void gw_dp_tun_flush(struct gw *g)
+{
+	int ok;
+
+	if (!g->ntun_out)
+		return;
+	ok = kern_tun_write_batch(g->tun_fd, g->tun_out, g->ntun_out);
+	if (ok < (int)g->ntun_out)
+		g->drops[GW_DROP_TUN_WRITE] += g->ntun_out - (unsigned)(ok < 0 ? 0 : ok);
+	g->ntun_out = 0;
+}
+
 void gw_dp_esp_input(struct gw *g, uint32_t src, uint32_t dst, const uint8_t *esp, size_t len)
 {
 	enum esp_drop why = ESP_DROP_NONE;
 	struct esp_sa *sa = NULL;
 	struct gw_child *ch;
+	uint8_t *out;
 	ssize_t n;
 
-	n = esp_sadb_input(g->sadb, esp, len, g->pkt2, GW_PKT_MAX, &sa, &why);
+	if (g->ntun_out == GW_BATCH)
+		gw_dp_tun_flush(g);
+	/* decrypt into the next free tx slot: the TUN queue is written from there */
+	out = g->txbuf + (size_t)g->ntun_out * GW_BUF;
+	n = esp_sadb_input(g->sadb, esp, len, out, GW_BUF, &sa, &why);
 	if (n < 0) {
 		if (why == ESP_DROP_UNKNOWN_SPI && len >= 8)
 			gw_log_drop(g, 1, "IPSEC(epa_decrypt): invalid SPI 0x%08X from %s to %s, no SA: "
@@ -233,13 +278,12 @@ void gw_dp_esp_input(struct gw *g, uint32_t src, uint32_t dst, const uint8_t *es
 		return;
 	}
 	/* RFC 4301 §5.2 step 4: the inner packet must match the SA's selectors (mirrored) */
-	if (!sel_match(&ch->flow->s, rd32(g->pkt2 + 16), rd32(g->pkt2 + 12), g->pkt2[9])) {
+	if (!sel_match(&ch->flow->s, rd32(out + 16), rd32(out + 12), out[9])) {
 		g->drops[GW_DROP_POLICY]++;
 		gw_log_drop(g, 40, "IPSEC: decrypted packet %s -> %s outside the SA's proxies: dropped",
-			    gw_ip(rd32(g->pkt2 + 12)), gw_ip(rd32(g->pkt2 + 16)));
+			    gw_ip(rd32(out + 12)), gw_ip(rd32(out + 16)));
 		return;
 	}
 	ike_child_inbound(g->ike, loop_now_ms(g->loop), ch->c.spi_in, (size_t)n);
-	if (kern_tun_write(g->tun_fd, g->pkt2, (size_t)n) < 0)
-		g->drops[GW_DROP_TUN_WRITE]++;
+	g->tun_out[g->ntun_out++] = (struct kern_pkt){ .buf = out, .len = (size_t)n };
 }

@@ -13,6 +13,7 @@
 #include "gw.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <unistd.h>
@@ -140,6 +141,14 @@ int gw_io_open(struct gw *g, char *err, size_t errlen)
 	g->tun_fd = g->kern->tun_open(k, GW_TUN_NAME, GW_TUN_MTU, &ifindex, err, errlen);
 	if (g->tun_fd < 0)
 		return -1;
+	/* TUN reads take whole TCP GSO packets where the kernel offers them (kern_tun_offload:
+	 * one read per up to 64 KB of a stream, cut into segments in gw_dp.c) */
+	g->tunbuf = malloc((size_t)GW_TUN_BATCH * KERN_TUN_GSO_BUF);
+	if (!g->tunbuf) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	kern_tun_offload(g->tun_fd);            /* the mock's TUN cannot: one segment per read */
 	g->ctl = ctl_listen(NULL, err, errlen);
 	if (!g->ctl)
 		return -1;
@@ -165,6 +174,8 @@ void gw_io_close(struct gw *g)
 			close(*fds[i]);
 			*fds[i] = -1;
 		}
+	free(g->tunbuf);
+	g->tunbuf = NULL;
 	if (g->ctl) {
 		loop_fd_del(g->loop, ctl_server_fd(g->ctl));
 		ctl_server_close(g->ctl);

@@ -109,13 +109,12 @@ int main(int argc, char **argv)
 	}
 	snprintf(g->hostname, sizeof(g->hostname), "%s", ios_cfg_hostname(g->cfg));
 	g->pkt = malloc(GW_PKT_MAX);
-	g->pkt2 = malloc(GW_PKT_MAX);
 	g->rxbuf = malloc((size_t)GW_BATCH * GW_BUF);
 	g->txbuf = malloc((size_t)GW_BATCH * GW_BUF);
 	g->loop = loop_new(scale);
 	g->kern = kern_linux();
 	g->sadb = esp_sadb_new();
-	if (!g->pkt || !g->pkt2 || !g->rxbuf || !g->txbuf || !g->loop || !g->sadb) {
+	if (!g->pkt || !g->rxbuf || !g->txbuf || !g->loop || !g->sadb) {
 		fprintf(stderr, "refgw: out of memory\n");
 		return 2;
 	}
@@ -156,7 +155,6 @@ out:
 	loop_free(g->loop);
 	ios_cfg_free(g->cfg);
 	free(g->pkt);
-	free(g->pkt2);
 	free(g->rxbuf);
 	free(g->txbuf);
 	if (g->log && g->log != stderr)
