@@ -8,6 +8,7 @@
 #include "gw.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <linux/rtnetlink.h>
 #include <string.h>
 
@@ -261,11 +262,50 @@ static void show_ipsec(struct gw *g, FILE *out)
 	}
 }
 
-static void show_session(struct gw *g, FILE *out)
+static void show_session_json(struct gw *g, FILE *out, const struct ike_sa_info *sa, size_t n)
+{
+	struct json_w w;
+	size_t i;
+	unsigned f;
+
+	json_init(&w, out, 1);
+	json_begin_object(&w);
+	json_key(&w, "sessions");
+	json_begin_array(&w);
+	for (i = 0; i < n; i++) {
+		json_begin_object(&w);
+		json_kv_string(&w, "peer", gw_ip(sa[i].initiator ? sa[i].dst : sa[i].src));
+		json_kv_int(&w, "peer_port", sa[i].remote_port);
+		json_kv_string(&w, "ike_state", sa[i].state);
+		json_key(&w, "flows");
+		json_begin_array(&w);
+		for (f = 0; f < g->nflows; f++) {
+			const struct gw_flow *fl = &g->flows[f];
+
+			if (!fl->out || fl->out->c.remote.addr != (sa[i].initiator ? sa[i].dst : sa[i].src))
+				continue;
+			json_stringf(&w, "%u %s/%u %s/%u", fl->s.proto, gw_ip(fl->s.src), fl->s.src_plen,
+				     gw_ip(fl->s.dst), fl->s.dst_plen);
+		}
+		json_end_array(&w);
+		json_end_object(&w);
+	}
+	json_end_array(&w);
+	json_end_object(&w);
+	json_finish(&w);
+	fputc('\n', out);
+}
+
+static void show_session(struct gw *g, FILE *out, int json)
 {
 	struct ike_sa_info sa[64];
 	size_t n = ike_list_isakmp(g->ike, loop_now_ms(g->loop), sa, 64), i;
 	unsigned f;
+
+	if (json) {
+		show_session_json(g, out, sa, n);
+		return;
+	}
 
 	fprintf(out, "Crypto session current status\n\n");
 	for (i = 0; i < n; i++) {
@@ -283,7 +323,10 @@ static void show_session(struct gw *g, FILE *out)
 
 			if (!fl->out || fl->out->c.remote.addr != sa[i].dst)
 				continue;
-			fprintf(out, "  IPSEC FLOW: permit %u %s/%s", fl->s.proto, gw_ip(fl->s.src), mask_str(fl->s.src_plen));
+			if (fl->s.proto)
+				fprintf(out, "  IPSEC FLOW: permit %u %s/%s", fl->s.proto, gw_ip(fl->s.src), mask_str(fl->s.src_plen));
+			else
+				fprintf(out, "  IPSEC FLOW: permit ip %s/%s", gw_ip(fl->s.src), mask_str(fl->s.src_plen));
 			fprintf(out, " %s/%s\n        Active SAs: 2, origin: crypto map\n", gw_ip(fl->s.dst),
 				mask_str(fl->s.dst_plen));
 		}
@@ -457,8 +500,21 @@ int gw_ctl_handle(void *arg, const char *request, FILE *out)
 		return gw_configure(g, request + 9 + (request[9] == '\n'), out);
 	squeeze(request, cmd, sizeof(cmd));
 	if (!strcmp(cmd, "show version")) {
-		fprintf(out, "refgw (ipsec-ha-harness reference gateway), hostname %s, config %s, time scale %g\n",
-			g->hostname, g->cfg_path, loop_scale(g->loop));
+		if (json) {
+			struct json_w w;
+
+			json_init(&w, out, 1);
+			json_begin_object(&w);
+			json_kv_string(&w, "name", "refgw");
+			json_kv_string(&w, "hostname", g->hostname);
+			json_kv_string(&w, "config", g->cfg_path);
+			json_kv_double(&w, "time_scale", loop_scale(g->loop), -1);
+			json_end_object(&w);
+			json_finish(&w);
+			fputc('\n', out);
+		} else
+			fprintf(out, "refgw (ipsec-ha-harness reference gateway), hostname %s, config %s, time scale %g\n",
+				g->hostname, g->cfg_path, loop_scale(g->loop));
 		return 0;
 	}
 	if (!strcmp(cmd, "show crypto isakmp sa") || !strcmp(cmd, "show crypto isakmp sa detail")) {
@@ -473,7 +529,7 @@ int gw_ctl_handle(void *arg, const char *request, FILE *out)
 		return 0;
 	}
 	if (!strcmp(cmd, "show crypto session")) {
-		show_session(g, out);
+		show_session(g, out, json);
 		return 0;
 	}
 	if (!strcmp(cmd, "show ip route")) {
@@ -485,7 +541,26 @@ int gw_ctl_handle(void *arg, const char *request, FILE *out)
 		return 0;
 	}
 	if (!strcmp(cmd, "show running-config")) {
-		ios_cfg_write(g->cfg, out);
+		if (json) {
+			char *text = NULL;
+			size_t tl = 0;
+			FILE *m = open_memstream(&text, &tl);
+			struct json_w w;
+
+			if (!m)
+				return -1;
+			ios_cfg_write(g->cfg, m);
+			fclose(m);
+			json_init(&w, out, 1);
+			json_begin_object(&w);
+			json_kv_string(&w, "running_config", text);
+			json_end_object(&w);
+			json_finish(&w);
+			fputc('\n', out);
+			free(text);
+		} else {
+			ios_cfg_write(g->cfg, out);
+		}
 		return 0;
 	}
 	if (!strcmp(cmd, "clear crypto sa")) {
