@@ -63,6 +63,17 @@ struct gw_child {
 	uint64_t created_ms;
 	uint64_t send_errors;
 	uint32_t id;                      /* conn id for `show crypto ipsec sa` */
+	uint64_t last_out_ms;             /* last packet encrypted on it (DPD on-demand) */
+};
+
+/* DPD state of one ISAKMP SA (gw_dpd.c) */
+#define GW_MAX_DPD 64
+#define GW_DPD_RETRANSMITS 5          /* IOS: "attempt N of 5", then "peer not responding" */
+struct gw_dpd {
+	int used, seen, probing;
+	unsigned conn_id, attempt;
+	uint32_t seq;                     /* outstanding R-U-THERE */
+	uint64_t probe_ms, next_ms;
 };
 
 struct gw {
@@ -77,7 +88,8 @@ struct gw {
 	struct ike *ike;
 	struct esp_sadb *sadb;
 	struct ctl_server *ctl;
-	struct loop_timer ike_timer;
+	struct loop_timer ike_timer, dpd_timer;
+	struct gw_dpd dpd[GW_MAX_DPD];
 	/* sockets */
 	int tun_fd, udp500, udp4500, esp_raw;
 	/* data plane */
@@ -86,6 +98,7 @@ struct gw {
 	struct gw_child children[GW_MAX_CHILDREN];
 	uint32_t next_child_id;
 	uint64_t drops[GW_DROP_MAX];
+	uint64_t batch_now;               /* virtual ms of the TUN batch being encrypted */
 	uint64_t esp_retired_drops[ESP_DROP_MAX];   /* per-SA drops of SAs already deleted */
 	uint64_t ike_rx, ike_tx, natt_keepalives;
 	uint8_t *pkt;                     /* GW_PKT_MAX: one IKE datagram on UDP 500 */
@@ -136,6 +149,9 @@ void gw_flows_rebuild(struct gw *g);
 extern const struct ike_ops gw_ike_ops_template;
 void gw_ike_schedule(struct gw *g);     /* (re)arm the engine's timer */
 void gw_children_flush(struct gw *g);   /* drop every child from the data plane */
+
+/* gw_dpd.c */
+void gw_dpd_start(struct gw *g);
 
 /* gw_show.c */
 int gw_ctl_handle(void *arg, const char *request, FILE *out);

@@ -119,6 +119,7 @@ static int dp_outbound(struct gw *g, const uint8_t *pkt, size_t len, uint8_t *ou
 		}
 		return 0;
 	}
+	ch->last_out_ms = g->batch_now;
 	n = esp_encap(ch->out, pkt, len, out, GW_BUF);
 	if (n < 0)
 		return 0;               /* counted by esp/ (sequence exhausted …) */
@@ -146,6 +147,7 @@ void gw_dp_tun_readable(struct gw *g)
 {
 	int round;
 
+	g->batch_now = loop_now_ms(g->loop);
 	/* bounded rounds per wakeup so IKE and control traffic are never starved */
 	for (round = 0; round < 4; round++) {
 		unsigned nraw = 0, nudp = 0, i;

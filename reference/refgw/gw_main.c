@@ -139,6 +139,7 @@ int main(int argc, char **argv)
 	gw_log(g, "%%SYS-5-RESTART: %s ready: %u crypto map entr%s, %u flow%s", g->hostname, g->ike_cfg.nconns,
 	       g->ike_cfg.nconns == 1 ? "y" : "ies", g->nflows, g->nflows == 1 ? "" : "s");
 	gw_ike_schedule(g);
+	gw_dpd_start(g);
 	loop_run(g->loop);
 	rc = 0;
 out:
