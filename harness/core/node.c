@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "node.h"
+#include "ios_cfg.h"
 #include "tok.h"
 
 static const char *const known_daemons[] = { "strongswan", "keepalived", "bird", "libreswan", "refgw", NULL };
@@ -303,6 +304,21 @@ int node_spec_parse(const char *path, char *text, struct node_spec *n, char *err
 			    "'ike pre-shared-key …' and at least one 'ipsec flow …'");
 	if (node_has_daemon(n, "refgw") && !n->config[0])
 		return fail(err, errlen, path, line, "a refgw node needs 'config FILE' (its IOS configuration)");
+	if (n->config[0] && n->dpd.style == DPD_OFF) {
+		/* refgw: DPD as its IOS configuration says (`crypto isakmp keepalive`), so the
+		 * expectation windows come from the same lines refgw runs */
+		char cerr[512];
+		struct ios_cfg *cfg = ios_cfg_load_file(n->config, cerr, sizeof(cerr));
+		if (!cfg)
+			return fail(err, errlen, path, n->config_line, "config %s: %s", n->config, cerr);
+		if (cfg->keepalive.enabled) {
+			n->dpd.style = DPD_IOS;
+			n->dpd.mode = cfg->keepalive.mode == IOS_DPD_PERIODIC ? DPD_PERIODIC : DPD_ON_DEMAND;
+			n->dpd.interval_s = cfg->keepalive.interval;
+			n->dpd.retry_s = cfg->keepalive.retry ? cfg->keepalive.retry : 2;
+		}
+		ios_cfg_free(cfg);
+	}
 	if (n->config[0] && !node_has_daemon(n, "refgw"))
 		return fail(err, errlen, path, n->config_line, "'config FILE' is for refgw nodes "
 			    "(add 'daemon refgw')");
