@@ -400,6 +400,23 @@ struct ike_sa *ike_mm_start(struct ike *e, uint32_t local_addr, uint32_t peer)
 	return sa;
 }
 
+/* MM3 / MM4: KE, Nonce [, NAT-D, NAT-D] (RFC 2409 §5, RFC 3947 §3.2), then the next state. */
+static int ike_mm_send_ke_nonce(struct ike *e, struct ike_sa *sa, const uint8_t *gx, const uint8_t *nonce,
+				size_t nonce_len, int natd, enum ike_state next)
+{
+	struct isakmp_builder b;
+	struct isakmp_hdr h;
+
+	ike_hdr(sa, &h, ISAKMP_EXCH_MAIN, 0, 0);
+	isakmp_build_init(&b, e->out, IKE_MSG_MAX, &h);
+	isakmp_build_payload(&b, ISAKMP_PL_KE, gx, sa->glen);
+	isakmp_build_payload(&b, ISAKMP_PL_NONCE, nonce, nonce_len);
+	if (natd)
+		ike_put_natd(sa, &b);
+	ike_sa_state(e, sa, next);
+	return ike_build_finish_send(e, sa, &b, 1);
+}
+
 /* MM2: the responder's choice must be one transform we offered. */
 static int ike_mm_i_mm2(struct ike *e, struct ike_sa *sa, const struct isakmp_msg *m,
 			const struct ike_endpoint *local, const struct ike_endpoint *remote)
@@ -407,8 +424,6 @@ static int ike_mm_i_mm2(struct ike *e, struct ike_sa *sa, const struct isakmp_ms
 	const struct isakmp_payload *sap = m->npayloads ? &m->pl[0] : NULL;
 	const struct isakmp_sa *s;
 	struct ike_p1_attrs a;
-	struct isakmp_builder b;
-	struct isakmp_hdr h;
 	const struct ike_policy *pol = NULL;
 	unsigned i;
 
@@ -460,14 +475,7 @@ static int ike_mm_i_mm2(struct ike *e, struct ike_sa *sa, const struct isakmp_ms
 		ike_log_sa(e, sa, "DH group %u key generation failed", sa->group);
 		return -1;
 	}
-	ike_hdr(sa, &h, ISAKMP_EXCH_MAIN, 0, 0);
-	isakmp_build_init(&b, e->out, IKE_MSG_MAX, &h);
-	isakmp_build_payload(&b, ISAKMP_PL_KE, sa->gxi, sa->glen);
-	isakmp_build_payload(&b, ISAKMP_PL_NONCE, sa->ni, sa->ni_len);
-	if (ike_natt_on(e, sa))
-		ike_put_natd(sa, &b);
-	ike_sa_state(e, sa, IKE_I_MM3);
-	return ike_build_finish_send(e, sa, &b, 1);
+	return ike_mm_send_ke_nonce(e, sa, sa->gxi, sa->ni, sa->ni_len, ike_natt_on(e, sa), IKE_I_MM3);
 }
 
 /* MM4: keys, NAT-D, then MM5 (first encrypted message). */
@@ -672,9 +680,6 @@ static void ike_mm_r_mm1(struct ike *e, const struct ike_endpoint *local, const 
 static int ike_mm_r_mm3(struct ike *e, struct ike_sa *sa, const struct isakmp_msg *m,
 			const struct ike_endpoint *local, const struct ike_endpoint *remote)
 {
-	struct isakmp_builder b;
-	struct isakmp_hdr h;
-
 	sa->glen = ikc_dh_group_bytes(sa->group);
 	if (ike_take_ke_nonce(e, sa, m, sa->gxi, sa->ni, &sa->ni_len))
 		return -1;
@@ -690,14 +695,8 @@ static int ike_mm_r_mm3(struct ike *e, struct ike_sa *sa, const struct isakmp_ms
 		return -1;
 	ike_check_natd(e, sa, m, local, remote);
 	/* MM4: KE, Nr [, NAT-D, NAT-D] */
-	ike_hdr(sa, &h, ISAKMP_EXCH_MAIN, 0, 0);
-	isakmp_build_init(&b, e->out, IKE_MSG_MAX, &h);
-	isakmp_build_payload(&b, ISAKMP_PL_KE, sa->gxr, sa->glen);
-	isakmp_build_payload(&b, ISAKMP_PL_NONCE, sa->nr, sa->nr_len);
-	if (ike_natt_on(e, sa) && sa->natd_seen)
-		ike_put_natd(sa, &b);
-	ike_sa_state(e, sa, IKE_R_MM4);
-	return ike_build_finish_send(e, sa, &b, 1);
+	return ike_mm_send_ke_nonce(e, sa, sa->gxr, sa->nr, sa->nr_len, ike_natt_on(e, sa) && sa->natd_seen,
+				    IKE_R_MM4);
 }
 
 /* MM5: HASH_I, INITIAL-CONTACT, then MM6. */

@@ -64,6 +64,8 @@ struct gw_child {
 	uint64_t send_errors;
 	uint32_t id;                      /* conn id for `show crypto ipsec sa` */
 	uint64_t last_out_ms;             /* last packet encrypted on it (DPD on-demand) */
+	uint64_t pend_in, pend_out;       /* bytes not yet reported to the IKE engine */
+	int dirty;                        /* on gw.dirty[] */
 };
 
 /* DPD state of one ISAKMP SA (gw_dpd.c) */
@@ -98,7 +100,11 @@ struct gw {
 	struct gw_child children[GW_MAX_CHILDREN];
 	uint32_t next_child_id;
 	uint64_t drops[GW_DROP_MAX];
-	uint64_t batch_now;               /* virtual ms of the TUN batch being encrypted */
+	uint64_t batch_now;               /* virtual ms of the batch being processed */
+	unsigned flow_hint;               /* index of the flow the last packet matched */
+	struct gw_child *in_hint;         /* the child the last ESP packet belonged to */
+	struct gw_child *dirty[GW_MAX_CHILDREN];   /* children with traffic to report */
+	unsigned ndirty;
 	uint64_t esp_retired_drops[ESP_DROP_MAX];   /* per-SA drops of SAs already deleted */
 	uint64_t ike_rx, ike_tx, natt_keepalives;
 	uint8_t *pkt;                     /* GW_PKT_MAX: one IKE datagram on UDP 500 */
@@ -144,11 +150,23 @@ void gw_dp_tun_flush(struct gw *g);
 void gw_dp_esp_readable(struct gw *g, int fd, int udp);   /* raw 50 or UDP 4500 batch */
 struct gw_flow *gw_flow_lookup(struct gw *g, uint32_t src, uint32_t dst, uint8_t proto);
 void gw_flows_rebuild(struct gw *g);
+void gw_dp_forget(struct gw *g, struct gw_child *ch);   /* before a child is released */
 
 /* gw_sa.c */
 extern const struct ike_ops gw_ike_ops_template;
 void gw_ike_schedule(struct gw *g);     /* (re)arm the engine's timer */
 void gw_children_flush(struct gw *g);   /* drop every child from the data plane */
+
+/* An ISAKMP SA as `show crypto isakmp sa` lists it: dst = responder, src = initiator. */
+static inline uint32_t gw_sa_peer(const struct ike_sa_info *sa)
+{
+	return sa->initiator ? sa->dst : sa->src;
+}
+
+static inline uint32_t gw_sa_local(const struct ike_sa_info *sa)
+{
+	return sa->initiator ? sa->src : sa->dst;
+}
 
 /* gw_dpd.c */
 void gw_dpd_start(struct gw *g);

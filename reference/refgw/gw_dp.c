@@ -37,17 +37,68 @@ static int sel_match(const struct ike_selector *s, uint32_t src, uint32_t dst, u
 
 struct gw_flow *gw_flow_lookup(struct gw *g, uint32_t src, uint32_t dst, uint8_t proto)
 {
-	static unsigned last;
 	unsigned i;
 
-	if (last < g->nflows && sel_match(&g->flows[last].s, src, dst, proto))
-		return &g->flows[last];
+	if (g->flow_hint < g->nflows && sel_match(&g->flows[g->flow_hint].s, src, dst, proto))
+		return &g->flows[g->flow_hint];
 	for (i = 0; i < g->nflows; i++)
 		if (sel_match(&g->flows[i].s, src, dst, proto)) {
-			last = i;
+			g->flow_hint = i;
 			return &g->flows[i];
 		}
 	return NULL;
+}
+
+/* Traffic is reported to the IKE engine (volume lifetimes, DPD's "something came in")
+ * once per batch and SA, not once per packet. */
+static void dp_note(struct gw *g, struct gw_child *ch, size_t in, size_t out)
+{
+	ch->pend_in += in;
+	ch->pend_out += out;
+	if (!ch->dirty) {
+		ch->dirty = 1;
+		g->dirty[g->ndirty++] = ch;
+	}
+}
+
+static void dp_account(struct gw *g)
+{
+	static struct { uint32_t spi; uint64_t in, out; } rep[GW_MAX_CHILDREN];
+	unsigned i, n = g->ndirty;
+
+	if (!n)
+		return;
+	/* take the list first: the engine may expire an SA from these calls (child_down) */
+	for (i = 0; i < n; i++) {
+		struct gw_child *ch = g->dirty[i];
+
+		rep[i].spi = ch->c.spi_in;
+		rep[i].in = ch->pend_in;
+		rep[i].out = ch->pend_out;
+		ch->pend_in = ch->pend_out = 0;
+		ch->dirty = 0;
+	}
+	g->ndirty = 0;
+	for (i = 0; i < n; i++) {
+		if (rep[i].in)
+			ike_child_inbound(g->ike, g->batch_now, rep[i].spi, (size_t)rep[i].in);
+		if (rep[i].out)
+			ike_child_outbound(g->ike, g->batch_now, rep[i].spi, (size_t)rep[i].out);
+	}
+	gw_ike_schedule(g);
+}
+
+void gw_dp_forget(struct gw *g, struct gw_child *ch)
+{
+	unsigned i;
+
+	if (g->in_hint == ch)
+		g->in_hint = NULL;
+	for (i = 0; i < g->ndirty; i++)
+		if (g->dirty[i] == ch) {
+			g->dirty[i] = g->dirty[--g->ndirty];
+			break;
+		}
 }
 
 /* One flow per crypto-ACL permit line of every crypto map entry, in IOS order. */
@@ -120,6 +171,7 @@ static int dp_outbound(struct gw *g, const uint8_t *pkt, size_t len, uint8_t *ou
 		return 0;
 	}
 	ch->last_out_ms = g->batch_now;
+	dp_note(g, ch, 0, len);
 	n = esp_encap(ch->out, pkt, len, out, GW_BUF);
 	if (n < 0)
 		return 0;               /* counted by esp/ (sequence exhausted …) */
@@ -200,12 +252,14 @@ void gw_dp_tun_readable(struct gw *g)
 		if (n < GW_TUN_BATCH)
 			break;
 	}
+	dp_account(g);
 }
 
 void gw_dp_esp_readable(struct gw *g, int fd, int udp)
 {
 	int round;
 
+	g->batch_now = loop_now_ms(g->loop);
 	for (round = 0; round < 4; round++) {
 		unsigned i;
 		int n;
@@ -228,15 +282,18 @@ void gw_dp_esp_readable(struct gw *g, int fd, int udp)
 		if (n < GW_BATCH)
 			break;
 	}
+	dp_account(g);
 }
 
 static struct gw_child *child_by_in(struct gw *g, const struct esp_sa *sa)
 {
 	unsigned i;
 
+	if (g->in_hint && g->in_hint->in == sa)     /* a batch is mostly one SA */
+		return g->in_hint;
 	for (i = 0; i < GW_MAX_CHILDREN; i++)
 		if (g->children[i].used && g->children[i].in == sa)
-			return &g->children[i];
+			return g->in_hint = &g->children[i];
 	return NULL;
 }
 
@@ -286,6 +343,6 @@ void gw_dp_esp_input(struct gw *g, uint32_t src, uint32_t dst, const uint8_t *es
 			    gw_ip(rd32(out + 12)), gw_ip(rd32(out + 16)));
 		return;
 	}
-	ike_child_inbound(g->ike, loop_now_ms(g->loop), ch->c.spi_in, (size_t)n);
+	dp_note(g, ch, (size_t)n, 0);
 	g->tun_out[g->ntun_out++] = (struct kern_pkt){ .buf = out, .len = (size_t)n };
 }

@@ -53,7 +53,7 @@ static uint64_t last_out_to(const struct gw *g, uint32_t peer)
 static void dpd_check(struct gw *g, const struct ike_sa_info *sa, uint64_t now)
 {
 	const struct ios_keepalive *ka = &g->cfg->keepalive;
-	uint32_t peer = sa->initiator ? sa->dst : sa->src;
+	uint32_t peer = gw_sa_peer(sa);
 	uint64_t interval = (uint64_t)ka->interval * 1000, retry = (uint64_t)(ka->retry ? ka->retry : 2) * 1000;
 	struct gw_dpd *d = dpd_find(g, sa->conn_id, 1);
 

@@ -171,6 +171,7 @@ static void child_release(struct gw *g, struct gw_child *ch)
 	struct gw_flow *f = ch->flow;
 	unsigned i;
 
+	gw_dp_forget(g, ch);
 	/* the SA goes, its drop counts stay in the gateway's totals (show counters) */
 	for (i = 0; i < ESP_DROP_MAX; i++)
 		g->esp_retired_drops[i] += esp_sa_counters(ch->in)->drops[i] + esp_sa_counters(ch->out)->drops[i];

@@ -72,8 +72,8 @@ static void show_isakmp(struct gw *g, FILE *out, int detail, int json)
 			json_begin_object(&w);
 			json_kv_string(&w, "dst", gw_ip(sa[i].dst));
 			json_kv_string(&w, "src", gw_ip(sa[i].src));
-			json_kv_string(&w, "local_addr", gw_ip(sa[i].initiator ? sa[i].src : sa[i].dst));
-			json_kv_string(&w, "peer", gw_ip(sa[i].initiator ? sa[i].dst : sa[i].src));
+			json_kv_string(&w, "local_addr", gw_ip(gw_sa_local(&sa[i])));
+			json_kv_string(&w, "peer", gw_ip(gw_sa_peer(&sa[i])));
 			json_kv_string(&w, "state", sa[i].state);
 			json_kv_int(&w, "conn_id", sa[i].conn_id);
 			json_kv_bool(&w, "initiator", sa[i].initiator);
@@ -114,7 +114,7 @@ static void show_isakmp(struct gw *g, FILE *out, int detail, int json)
 		uint32_t r = sa[i].remaining_s;
 
 		fprintf(out, "%-5u %-15s %-15s        %-5s %-5s %-5s %-3u %02u:%02u:%02u  %s%s\n", sa[i].conn_id,
-			gw_ip(sa[i].src), gw_ip(sa[i].dst), enc_name(sa[i].enc, sa[i].key_bits, eb, sizeof(eb)),
+			gw_ip(gw_sa_local(&sa[i])), gw_ip(gw_sa_peer(&sa[i])), enc_name(sa[i].enc, sa[i].key_bits, eb, sizeof(eb)),
 			hash_name(sa[i].hash), "psk", sa[i].group, r / 3600, r / 60 % 60, r % 60,
 			sa[i].dpd_peer ? "D" : "", sa[i].natt ? "N" : "");
 		fprintf(out, "Connection-id:Engine-id = %u:1(software)\n", sa[i].conn_id);
@@ -274,7 +274,7 @@ static void show_session_json(struct gw *g, FILE *out, const struct ike_sa_info 
 	json_begin_array(&w);
 	for (i = 0; i < n; i++) {
 		json_begin_object(&w);
-		json_kv_string(&w, "peer", gw_ip(sa[i].initiator ? sa[i].dst : sa[i].src));
+		json_kv_string(&w, "peer", gw_ip(gw_sa_peer(&sa[i])));
 		json_kv_int(&w, "peer_port", sa[i].remote_port);
 		json_kv_string(&w, "ike_state", sa[i].state);
 		json_key(&w, "flows");
@@ -282,7 +282,7 @@ static void show_session_json(struct gw *g, FILE *out, const struct ike_sa_info 
 		for (f = 0; f < g->nflows; f++) {
 			const struct gw_flow *fl = &g->flows[f];
 
-			if (!fl->out || fl->out->c.remote.addr != (sa[i].initiator ? sa[i].dst : sa[i].src))
+			if (!fl->out || fl->out->c.remote.addr != gw_sa_peer(&sa[i]))
 				continue;
 			json_stringf(&w, "%u %s/%u %s/%u", fl->s.proto, gw_ip(fl->s.src), fl->s.src_plen,
 				     gw_ip(fl->s.dst), fl->s.dst_plen);
@@ -312,16 +312,16 @@ static void show_session(struct gw *g, FILE *out, int json)
 		unsigned active = 0;
 
 		for (f = 0; f < GW_MAX_CHILDREN; f++)
-			if (g->children[f].used && g->children[f].c.remote.addr == sa[i].dst)
+			if (g->children[f].used && g->children[f].c.remote.addr == gw_sa_peer(&sa[i]))
 				active += 2;
 		fprintf(out, "Session status: %s\nPeer: %s port %u\n", !strcmp(sa[i].state, "QM_IDLE") ?
-			(active ? "UP-ACTIVE" : "UP-IDLE") : "UP-NO-IKE", gw_ip(sa[i].dst), sa[i].remote_port);
-		fprintf(out, "  IKE SA: local %s/%u remote %s/%u %s\n", gw_ip(sa[i].src), sa[i].local_port,
-			gw_ip(sa[i].dst), sa[i].remote_port, !strcmp(sa[i].state, "QM_IDLE") ? "Active" : "Inactive");
+			(active ? "UP-ACTIVE" : "UP-IDLE") : "UP-NO-IKE", gw_ip(gw_sa_peer(&sa[i])), sa[i].remote_port);
+		fprintf(out, "  IKE SA: local %s/%u remote %s/%u %s\n", gw_ip(gw_sa_local(&sa[i])), sa[i].local_port,
+			gw_ip(gw_sa_peer(&sa[i])), sa[i].remote_port, !strcmp(sa[i].state, "QM_IDLE") ? "Active" : "Inactive");
 		for (f = 0; f < g->nflows; f++) {
 			const struct gw_flow *fl = &g->flows[f];
 
-			if (!fl->out || fl->out->c.remote.addr != sa[i].dst)
+			if (!fl->out || fl->out->c.remote.addr != gw_sa_peer(&sa[i]))
 				continue;
 			if (fl->s.proto)
 				fprintf(out, "  IPSEC FLOW: permit %u %s/%s", fl->s.proto, gw_ip(fl->s.src), mask_str(fl->s.src_plen));
