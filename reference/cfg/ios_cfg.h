@@ -63,6 +63,10 @@
  *   crypto isakmp key [0] KEY address A [M] [no-xauth]     (M default 255.255.255.255)
  *   crypto isakmp keepalive S [R] [periodic|on-demand]     S 10-3600, R 2-60 default 2,
  *                                                          default on-demand (seed 000)
+ *   ike dpd interval I [retry R] {periodic|on-demand}      Comware's DPD line (seed 003),
+ *                                  I 1-300, R 1-60 default 5; the last of the two wins
+ *   crypto isakmp invalid-spi-recovery       (refgw's opt-in: with no IKE SA with the
+ *                                  sender of an unknown SPI, start one to tell it)
  *   crypto ipsec transform-set NAME T1 [T2]  esp-des|esp-3des|esp-aes [128|192|256]|
  *                                            esp-null, esp-md5-hmac|esp-sha-hmac|
  *                                            esp-sha256-hmac
@@ -191,6 +195,7 @@ struct ios_keepalive {
 	int line;
 	unsigned interval, retry;         /* seconds */
 	enum ios_dpd_mode mode;
+	bool comware;                     /* written as Comware `ike dpd …` (2 retransmissions) */
 };
 
 /* ESP parameters in the numbers of RFC 2407 §4.5 (ipsec_doi.h). enc ESP_ENC_NULL when the
@@ -252,6 +257,7 @@ struct ios_cfg {
 	int hostname_line, sa_lifetime_line;
 	int nifaces, nroutes, nacls, naces, npolicies, nkeys, ntsets, nentries, nkept;
 	struct ios_keepalive keepalive;
+	int invalid_spi_recovery_line;                         /* 0: not configured */
 	uint32_t sa_lifetime_s, sa_lifetime_kb;                /* global SA lifetimes */
 	/* the arrays: only the first n… elements are set */
 	struct ios_iface ifaces[IOS_MAX_IFACES];

@@ -12,6 +12,7 @@
 #define FORM_POLICY  "'crypto isakmp policy 1-10000'"
 #define FORM_KEY     "'crypto isakmp key [0] KEY address A.B.C.D [MASK] [no-xauth]'"
 #define FORM_KA      "'crypto isakmp keepalive 10-3600 [2-60] [periodic|on-demand]'"
+#define FORM_IKE_DPD "'ike dpd interval 1-300 [retry 1-60] {periodic|on-demand}'"
 #define FORM_TS      "'crypto ipsec transform-set NAME {esp-des|esp-3des|esp-aes [128|192|256]|esp-null} [esp-md5-hmac|esp-sha-hmac|esp-sha256-hmac]'"
 #define FORM_SALIFE  "'lifetime {seconds 120-86400|kilobytes 2560-4294967295}'"
 #define FORM_MAPHDR  "'crypto map NAME 1-65535 [ipsec-isakmp]'"
@@ -268,6 +269,47 @@ static int cmd_keepalive(struct ios_parser *p)
 	ka->interval = s;
 	ka->retry = r;
 	ka->mode = mode;
+	ka->comware = false;
+	return 0;
+}
+
+/* Comware: ike dpd interval I [retry R] {periodic|on-demand} (seed 003's fix). The mode is
+ * mandatory there; retry defaults to 5 s. */
+int ios_cmd_ike(struct ios_parser *p, bool *kept)
+{
+	struct ios_keepalive *ka = &p->cfg->keepalive;
+	uint32_t s, r = 5;
+	enum ios_dpd_mode mode;
+	int i = 4;
+
+	*kept = false;
+	if (!ios_word_is(tok_at(p, 1), "dpd")) {
+		*kept = true;
+		return 0;
+	}
+	if (!ios_word_is(tok_at(p, 2), "interval"))
+		return ios_perr(p, 2, FORM_IKE_DPD);
+	if (ios_read_u32(tok_at(p, 3), 1, 300, &s) < 0)
+		return ios_perr(p, 3, FORM_IKE_DPD);
+	if (ios_word_is(tok_at(p, i), "retry")) {
+		if (ios_read_u32(tok_at(p, i + 1), 1, 60, &r) < 0)
+			return ios_perr(p, i + 1, FORM_IKE_DPD);
+		i += 2;
+	}
+	if (ios_word_is(tok_at(p, i), "periodic"))
+		mode = IOS_DPD_PERIODIC;
+	else if (ios_word_is(tok_at(p, i), "on-demand"))
+		mode = IOS_DPD_ON_DEMAND;
+	else
+		return ios_perr(p, i, FORM_IKE_DPD);
+	if (i + 1 < p->ntok)
+		return ios_perr(p, i + 1, FORM_IKE_DPD);
+	ka->enabled = true;
+	ka->line = p->line;
+	ka->interval = s;
+	ka->retry = r;
+	ka->mode = mode;
+	ka->comware = true;
 	return 0;
 }
 
@@ -625,6 +667,12 @@ int ios_cmd_crypto(struct ios_parser *p, bool *kept)
 			return cmd_key(p, kept);
 		if (ios_word_is(w2, "keepalive"))
 			return cmd_keepalive(p);
+		if (ios_word_is(w2, "invalid-spi-recovery")) {
+			if (p->ntok != 3)
+				return ios_perr(p, 3, "'crypto isakmp invalid-spi-recovery'");
+			p->cfg->invalid_spi_recovery_line = p->line;
+			return 0;
+		}
 	} else if (ios_word_is(w1, "ipsec")) {
 		if (ios_word_is(w2, "transform-set"))
 			return cmd_tset(p);

@@ -71,6 +71,7 @@ int ios_cmd_ip_access_list(struct ios_parser *p);
 int ios_sub_acl(struct ios_parser *p);
 bool ios_sub_acl_known(const struct ios_parser *p);
 int ios_cmd_crypto(struct ios_parser *p, bool *kept);
+int ios_cmd_ike(struct ios_parser *p, bool *kept);    /* Comware `ike dpd …` */
 int ios_sub_policy(struct ios_parser *p);
 bool ios_sub_policy_known(const struct ios_parser *p);
 int ios_sub_tset(struct ios_parser *p);

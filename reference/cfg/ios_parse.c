@@ -48,7 +48,7 @@ static const char *const global_words[] = {
 	"sntp", "multilink", "vpdn", "vpdn-group", "chat-script", "config-register", "controller",
 	"pseudowire-class", "l2tp-class", "dialer-list", "queue-list", "priority-list", "webvpn",
 	"telephony-service", "gatekeeper", "application", "fhrp", "file", "warm-reboot", "netconf",
-	"restconf",
+	"restconf", "ike",
 };
 
 /* Global commands whose first word also starts interface lines (cdp enable, mpls ip,
@@ -354,6 +354,12 @@ static int do_global(struct ios_parser *p)
 		return ios_cmd_ip_access_list(p);
 	if (ios_word_is(w, "crypto")) {
 		rc = ios_cmd_crypto(p, &kept);
+		if (rc < 0 || !kept)
+			return rc;
+		return keep_global(p);
+	}
+	if (ios_word_is(w, "ike")) {
+		rc = ios_cmd_ike(p, &kept);
 		if (rc < 0 || !kept)
 			return rc;
 		return keep_global(p);

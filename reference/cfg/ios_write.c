@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum item_kind { IT_HOSTNAME, IT_KEEPALIVE, IT_SALIFE, IT_POLICY, IT_KEY, IT_TSET, IT_MAP,
+enum item_kind { IT_HOSTNAME, IT_KEEPALIVE, IT_ISR, IT_SALIFE, IT_POLICY, IT_KEY, IT_TSET, IT_MAP,
 		 IT_IFACE, IT_ROUTE, IT_ACL, IT_KEPT };
 
 struct item { int line, kind, idx; };
@@ -270,10 +270,20 @@ static void w_item(const struct ios_cfg *c, FILE *fp, const struct item *it, enu
 		fprintf(fp, "hostname %s\n", c->hostname);
 		break;
 	case IT_KEEPALIVE:
+		if (c->keepalive.comware) {
+			fprintf(fp, "ike dpd interval %u", c->keepalive.interval);
+			if (c->keepalive.retry != 5)
+				fprintf(fp, " retry %u", c->keepalive.retry);
+			fprintf(fp, " %s\n", c->keepalive.mode == IOS_DPD_PERIODIC ? "periodic" : "on-demand");
+			break;
+		}
 		fprintf(fp, "crypto isakmp keepalive %u", c->keepalive.interval);
 		if (c->keepalive.retry != 2)
 			fprintf(fp, " %u", c->keepalive.retry);
 		fprintf(fp, "%s\n", c->keepalive.mode == IOS_DPD_PERIODIC ? " periodic" : "");
+		break;
+	case IT_ISR:
+		fprintf(fp, "crypto isakmp invalid-spi-recovery\n");
 		break;
 	case IT_SALIFE:
 		if (c->sa_lifetime_s != 3600)
@@ -333,6 +343,8 @@ void ios_cfg_write(const struct ios_cfg *c, FILE *fp)
 		ADD(c->hostname_line, IT_HOSTNAME, 0);
 	if (c->keepalive.enabled)
 		ADD(c->keepalive.line, IT_KEEPALIVE, 0);
+	if (c->invalid_spi_recovery_line)
+		ADD(c->invalid_spi_recovery_line, IT_ISR, 0);
 	if (c->sa_lifetime_line)
 		ADD(c->sa_lifetime_line, IT_SALIFE, 0);
 	for (k = 0; k < c->npolicies; k++)
@@ -357,7 +369,7 @@ void ios_cfg_write(const struct ios_cfg *c, FILE *fp)
 	fprintf(fp, "!\n");
 	for (i = 0; i < n; i++) {
 		static const enum ios_owner block_of[] = {
-			[IT_HOSTNAME] = IOS_OWN_NONE, [IT_KEEPALIVE] = IOS_OWN_NONE, [IT_SALIFE] = IOS_OWN_NONE,
+			[IT_HOSTNAME] = IOS_OWN_NONE, [IT_KEEPALIVE] = IOS_OWN_NONE, [IT_ISR] = IOS_OWN_NONE, [IT_SALIFE] = IOS_OWN_NONE,
 			[IT_POLICY] = IOS_OWN_POLICY, [IT_KEY] = IOS_OWN_NONE, [IT_TSET] = IOS_OWN_TSET,
 			[IT_MAP] = IOS_OWN_MAP, [IT_IFACE] = IOS_OWN_IFACE, [IT_ROUTE] = IOS_OWN_NONE,
 			[IT_ACL] = IOS_OWN_ACL, [IT_KEPT] = IOS_OWN_NONE,

@@ -541,6 +541,26 @@ START_TEST(defaults_and_variants)
 }
 END_TEST
 
+/* seed 003's Comware DPD line and refgw's invalid-SPI recovery option */
+START_TEST(comware_dpd_and_recovery)
+{
+	ck_assert_msg(parse("crypto isakmp keepalive 10\nike dpd interval 3 retry 3 periodic\n"
+			    "crypto isakmp invalid-spi-recovery\n") == 0, "%s", err);
+	ck_assert(cfg->keepalive.enabled && cfg->keepalive.comware);     /* the last line wins */
+	ck_assert_uint_eq(cfg->keepalive.interval, 3);
+	ck_assert_uint_eq(cfg->keepalive.retry, 3);
+	ck_assert_int_eq(cfg->keepalive.mode, IOS_DPD_PERIODIC);
+	ck_assert_int_eq(cfg->keepalive.line, 2);
+	ck_assert_int_eq(cfg->invalid_spi_recovery_line, 3);
+	ck_assert_msg(parse("ike dpd interval 20 on-demand\n") == 0, "%s", err);
+	ck_assert_uint_eq(cfg->keepalive.retry, 5);                       /* Comware default */
+	ck_assert_int_eq(cfg->keepalive.mode, IOS_DPD_ON_DEMAND);
+	ck_assert_int_eq(cfg->invalid_spi_recovery_line, 0);
+	ck_assert_msg(parse("ike proposal 1\n") == 0, "%s", err);         /* other ike lines: kept */
+	ck_assert(!cfg->keepalive.enabled);
+}
+END_TEST
+
 START_TEST(blanks_comments_blocks)
 {
 	const struct ios_iface *f;
@@ -908,6 +928,12 @@ static const struct bad bads[] = {
 	{ "ip access-list extended X\n 10 permit ip any any\n 10 deny ip any any\n",
 	  "t.cfg:3: expected a sequence number not yet used in ACL X, got '10'" },
 	{ "no\n", "t.cfg:1: expected 'no COMMAND', got end of line" },
+	{ "ike dpd interval 3 retry 3\n",
+	  "t.cfg:1: expected 'ike dpd interval 1-300 [retry 1-60] {periodic|on-demand}', got end of line" },
+	{ "ike dpd interval 0 periodic\n",
+	  "t.cfg:1: expected 'ike dpd interval 1-300 [retry 1-60] {periodic|on-demand}', got '0'" },
+	{ "crypto isakmp invalid-spi-recovery now\n",
+	  "t.cfg:1: expected 'crypto isakmp invalid-spi-recovery', got 'now'" },
 	{ "end\nhostname x\n", "t.cfg:2: expected only comments after 'end', got 'hostname'" },
 	{ "hostname a\x01\n", "t.cfg:1: expected printable text, got byte 0x01" },
 	{ "banner motd ^C\nhello\n", "t.cfg:1: expected the banner to end with '^C', got end of file" },
@@ -985,6 +1011,7 @@ static Suite *cfg_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tr, setup, teardown);
 	tcase_add_test(tr, defaults_and_variants);
+	tcase_add_test(tr, comware_dpd_and_recovery);
 	tcase_add_test(tr, blanks_comments_blocks);
 	tcase_add_test(tr, interface_lines);
 	tcase_add_test(tr, acl_lines);
