@@ -13,7 +13,8 @@
  * interface: its peers in order, transform sets, PFS, lifetimes and ACL lines.
  *
  * `configure` over the control socket edits the model the same way (interface
- * shutdown / no shutdown) and re-applies what changed.
+ * shutdown / no shutdown; DPD keepalive and invalid-spi-recovery lines) and re-applies
+ * what changed.
  */
 #include "gw.h"
 
@@ -170,18 +171,18 @@ const char *gw_conn_ifname(const struct gw *g, unsigned conn)
 	return ifc ? ifc->name : "";
 }
 
-/* `crypto map M redundancy NAME`: IKE and ESP use the virtual address of the standby
- * group called NAME on that interface (`standby N name NAME` + `standby N ip A`). The
- * standby lines are read from the model's kept lines; HSRP itself runs elsewhere (until
- * it does, the address must be held by the interface — the lab gives it). 0 if none. */
-static uint32_t redundancy_vip(const struct gw *g, const struct ios_iface *ifc)
+/* `crypto map M redundancy NAME`: IKE and ESP use the virtual address of the HSRP or VRRP
+ * group called NAME on that interface (`standby N name NAME` + `standby N ip A`, or
+ * `vrrp N name NAME` + `vrrp N ip A`). Those lines are read from the model's kept lines;
+ * HSRP/VRRP itself runs elsewhere (until it does, a keepalived beside refgw or the lab
+ * gives the interface the address). 0 if none. */
+static uint32_t redundancy_vip_of(const struct gw *g, const struct ios_iface *ifc, const char *proto)
 {
 	size_t n = ios_cfg_unapplied_count(g->cfg), k;
 	char ctx[IOS_NAME_MAX + 16], want[IOS_NAME_MAX + 32];
+	size_t pl = strlen(proto);
 	int group = -1;
 
-	if (!ifc->redundancy[0])
-		return 0;
 	snprintf(ctx, sizeof(ctx), "interface %s", ifc->name);
 	for (k = 0; k < n && group < 0; k++) {
 		struct ios_unapplied u;
@@ -189,12 +190,13 @@ static uint32_t redundancy_vip(const struct gw *g, const struct ios_iface *ifc)
 		char name[IOS_NAME_MAX];
 
 		if (ios_cfg_unapplied(g->cfg, k, &u) == 0 && !strcmp(u.ctx, ctx) &&
-		    sscanf(u.text, "standby %d name %63s", &grp, name) == 2 && !strcmp(name, ifc->redundancy))
+		    !strncmp(u.text, proto, pl) && u.text[pl] == ' ' &&
+		    sscanf(u.text + pl + 1, "%d name %63s", &grp, name) == 2 && !strcmp(name, ifc->redundancy))
 			group = grp;
 	}
 	if (group < 0)
 		return 0;
-	snprintf(want, sizeof(want), "standby %d ip ", group);
+	snprintf(want, sizeof(want), "%s %d ip ", proto, group);
 	for (k = 0; k < n; k++) {
 		struct ios_unapplied u;
 		unsigned a, b, c, d;
@@ -208,6 +210,16 @@ static uint32_t redundancy_vip(const struct gw *g, const struct ios_iface *ifc)
 	return 0;
 }
 
+static uint32_t redundancy_vip(const struct gw *g, const struct ios_iface *ifc)
+{
+	uint32_t vip;
+
+	if (!ifc->redundancy[0])
+		return 0;
+	vip = redundancy_vip_of(g, ifc, "standby");
+	return vip ? vip : redundancy_vip_of(g, ifc, "vrrp");
+}
+
 int gw_build_ike_cfg(struct gw *g, struct ike_cfg *out, char *err, size_t errlen)
 {
 	const struct ios_isakmp_policy *p = NULL;
@@ -217,6 +229,7 @@ int gw_build_ike_cfg(struct gw *g, struct ike_cfg *out, char *err, size_t errlen
 	memset(out, 0, sizeof(*out));
 	out->hostname[0] = '\0';        /* IOS debug lines carry no hostname prefix */
 	out->natt = 1;
+	out->invalid_spi_recovery = g->cfg->invalid_spi_recovery_line != 0;   /* crypto isakmp invalid-spi-recovery */
 	out->retrans_base_ms = 1000;
 	out->retrans_max = 5;
 	while ((p = ios_cfg_policy_next(g->cfg, p))) {
@@ -309,7 +322,7 @@ int gw_build_ike_cfg(struct gw *g, struct ike_cfg *out, char *err, size_t errlen
 				gw_log(g, "%%CRYPTO-6-REDUNDANCY: crypto map %s redundancy %s: IKE and ESP use the "
 				       "standby address %s of %s", m->map, ifc->redundancy, gw_ip(vip), ifc->name);
 			} else {
-				gw_log(g, "%%CRYPTO-4-REDUNDANCY: crypto map %s redundancy %s: no standby group named "
+				gw_log(g, "%%CRYPTO-4-REDUNDANCY: crypto map %s redundancy %s: no standby/vrrp group named "
 				       "%s on %s: using %s", m->map, ifc->redundancy, ifc->redundancy, ifc->name,
 				       gw_ip(c->local_addr));
 			}
@@ -325,7 +338,52 @@ int gw_apply_steering(struct gw *g, char *err, size_t errlen)
 	return apply_steering(g, err, errlen);
 }
 
-/* configure: interface X / shutdown / no shutdown / exit / end */
+static int starts_word(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	return !strncasecmp(s, w, n) && (s[n] == ' ' || s[n] == '\t' || s[n] == '\0');
+}
+
+/* configure: [no] crypto isakmp keepalive … / [no] ike dpd … / [no] crypto isakmp
+ * invalid-spi-recovery — parsed by the configuration's own parser into the model (so
+ * `show running-config` shows it). New keepalive settings apply to ISAKMP SAs
+ * established from now on (seed 000); the SAs up now keep theirs: they are recorded
+ * first (gw_dpd_sync). invalid-spi-recovery goes to the IKE engine at once. */
+static int configure_global(struct gw *g, const char *s, int lineno, FILE *out)
+{
+	struct ios_keepalive ka = g->cfg->keepalive;
+	int isr = g->cfg->invalid_spi_recovery_line != 0;
+	char err[512], b1[64], b2[64];
+	struct dpd_cfg before, after;
+
+	gw_dpd_settings(g, &before);
+	gw_dpd_sync(g);
+	if (ios_cfg_apply_global_line(g->cfg, s, "configure", lineno, err, sizeof(err)) < 0) {
+		fprintf(out, "%s\n", err);
+		return -1;
+	}
+	gw_log(g, "%%SYS-5-CONFIG_I: Configured from console by refgwctl: %s", s);
+	gw_dpd_settings(g, &after);
+	if (memcmp(&ka, &g->cfg->keepalive, sizeof(ka))) {
+		gw_log(g, "ISAKMP: DPD: %s -> %s: ISAKMP SAs established from now on; the established ones keep "
+		       "their settings", dpd_cfg_describe(&before, b1, sizeof(b1)),
+		       dpd_cfg_describe(&after, b2, sizeof(b2)));
+		gw_dpd_reschedule(g);
+	}
+	if (isr != (g->cfg->invalid_spi_recovery_line != 0)) {
+		struct ike_cfg nc = g->ike_cfg;
+
+		nc.invalid_spi_recovery = !isr;
+		if (ike_reconfigure(g->ike, &nc) == 0)
+			g->ike_cfg = nc;
+		gw_ike_schedule(g);
+	}
+	return 0;
+}
+
+/* configure: interface X / shutdown / no shutdown / exit / end, and the global lines of
+ * configure_global */
 int gw_configure(struct gw *g, const char *lines, FILE *out)
 {
 	struct ios_iface *cur = NULL;
@@ -378,8 +436,21 @@ int gw_configure(struct gw *g, const char *lines, FILE *out)
 			}
 			continue;
 		}
+		{
+			const char *w = starts_word(s, "no") ? s + 2 : s;
+
+			while (*w == ' ' || *w == '\t')
+				w++;
+			if (starts_word(w, "crypto") || starts_word(w, "ike")) {
+				cur = NULL;             /* a global command leaves the interface */
+				if (configure_global(g, s, lineno, out) < 0)
+					return -1;
+				continue;
+			}
+		}
 		fprintf(out, "configure:%d: %% Invalid input detected: '%s' (refgw configures: interface NAME, "
-			"shutdown, no shutdown, exit, end)\n", lineno, s);
+			"shutdown, no shutdown, exit, end; [no] crypto isakmp keepalive …, [no] ike dpd …, "
+			"[no] crypto isakmp invalid-spi-recovery)\n", lineno, s);
 		return -1;
 	}
 	if (changed)
