@@ -327,6 +327,8 @@ void ike_free(struct ike *e)
 
 int ike_reconfigure(struct ike *e, const struct ike_cfg *cfg)
 {
+	unsigned i;
+
 	if (!e || !cfg)
 		return -1;
 	if (!ike_cfg_ok(cfg)) {
@@ -335,11 +337,17 @@ int ike_reconfigure(struct ike *e, const struct ike_cfg *cfg)
 			"the old one stays");
 		return -1;
 	}
+	/* a failover survives a reconfigure that leaves the entry's `set peer` list alone
+	 * (no preemption); a changed list starts from its first peer */
+	for (i = 0; i < 16; i++)
+		if (i >= cfg->nconns || i >= e->cfg.nconns || strcmp(cfg->conns[i].map, e->cfg.conns[i].map) ||
+		    cfg->conns[i].seq != e->cfg.conns[i].seq || cfg->conns[i].npeers != e->cfg.conns[i].npeers ||
+		    memcmp(cfg->conns[i].peers, e->cfg.conns[i].peers, cfg->conns[i].npeers * sizeof(uint32_t)))
+			e->peer_cursor[i] = 0;
 	/* children, QMs and pending acquires hold their own copy of their crypto map entry */
 	e->cfg = *cfg;
 	ike_cfg_defaults(&e->cfg);
 	ike_cfg_warn(e);
-	memset(e->peer_cursor, 0, sizeof(e->peer_cursor));
 	ike_log(e, "ISAKMP: configuration changed: %u polic%s, %u key%s, %u crypto map entr%s; "
 		"existing SAs kept", e->cfg.npolicies, e->cfg.npolicies == 1 ? "y" : "ies", e->cfg.npsks,
 		e->cfg.npsks == 1 ? "" : "s", e->cfg.nconns, e->cfg.nconns == 1 ? "y" : "ies");
@@ -464,6 +472,7 @@ void ike_sa_delete(struct ike *e, struct ike_sa *sa, const char *reason, int sen
 	for (i = 0; i < IKE_MAX_QM; i++)
 		if (e->qms[i].used && e->qms[i].sa == sa)
 			ike_qm_free(e, &e->qms[i]);
+	ike_info_isn_forget(e, sa);
 	ike_pending_failover(e, sa);
 }
 
@@ -480,6 +489,7 @@ void ike_sa_established(struct ike *e, struct ike_sa *sa)
 	if (sa->natt)
 		ike_log_sa(e, sa, "NAT-T: peer %s behind NAT%s, using port 4500", ike_ip(sa->remote.addr),
 			   sa->nat_local ? " (and we are)" : "");
+	ike_info_isn_established(e, sa);     /* an invalid-spi-recovery's notify goes first */
 	ike_pending_run(e, sa);
 }
 
@@ -744,16 +754,21 @@ static void ike_input_one(struct ike *e, uint64_t now_ms, const struct ike_endpo
 				sa = &e->sas[i];
 	}
 	if (!sa || sa->remote.addr != remote->addr) {
-		ike_drop(e, IKE_DROP_UNKNOWN_COOKIE, "received %s packet from %s dport %u sport %u for "
-			 "unknown/unexisting SA (cookies %02x%02x%02x%02x…/%02x%02x%02x%02x…)",
-			 isakmp_exch_name(m->hdr.exchange), ike_ip(remote->addr), local->port, remote->port,
+		/* seed 003 (Comware): "Received informational exchange packet, but IKE SA is
+		 * inexistent or incomplete." — e.g. a peer's DPD or Delete after we lost state;
+		 * one line per second (ike_drop), every one counted */
+		ike_drop(e, IKE_DROP_UNKNOWN_COOKIE, "Received %s exchange packet from %s dport %u sport %u, "
+			 IKE_NO_SA_TEXT " (cookies %02x%02x%02x%02x…/%02x%02x%02x%02x…)",
+			 m->hdr.exchange == ISAKMP_EXCH_INFO ? "informational" : isakmp_exch_name(m->hdr.exchange),
+			 ike_ip(remote->addr), local->port, remote->port,
 			 m->hdr.icookie[0], m->hdr.icookie[1], m->hdr.icookie[2], m->hdr.icookie[3],
 			 m->hdr.rcookie[0], m->hdr.rcookie[1], m->hdr.rcookie[2], m->hdr.rcookie[3]);
 		goto out;
 	}
 	if (sa->state == IKE_DEST_SA) {
-		ike_drop(e, IKE_DROP_STATE, "%s from %s for deleted SA (0:%u)", isakmp_exch_name(m->hdr.exchange),
-			 ike_ip(remote->addr), sa->conn_id);
+		ike_drop(e, IKE_DROP_STATE, "Received %s exchange packet from %s for deleted SA (0:%u), "
+			 IKE_NO_SA_TEXT, m->hdr.exchange == ISAKMP_EXCH_INFO ? "informational" :
+			 isakmp_exch_name(m->hdr.exchange), ike_ip(remote->addr), sa->conn_id);
 		goto out;
 	}
 	ike_log_rx(e, sa, local, remote);
@@ -1089,17 +1104,49 @@ static void ike_shutdown_body(struct ike *e, uint64_t now_ms)
 
 static void ike_peer_dead_body(struct ike *e, uint64_t now_ms, uint32_t peer, const char *reason)
 {
+	uint8_t spis[IKE_MAX_CHILD * 4];
+	const char *why = reason ? reason : "peer dead";
+	struct ike_sa *sa;
+	uint16_t n = 0;
+	unsigned c;
 	int i;
 
 	if (!e || e->quiet)
 		return;
 	e->now = now_ms;
+	/* IOS "Bring down phase 2's": the IPsec SAs first … */
 	for (i = 0; i < IKE_MAX_CHILD; i++)
-		if (e->children[i].used && e->children[i].c.remote.addr == peer)
-			ike_child_remove(e, &e->children[i], reason ? reason : "peer dead");
+		if (e->children[i].used && e->children[i].c.remote.addr == peer) {
+			ike_wr32(spis + 4u * n++, e->children[i].c.spi_in);
+			ike_child_remove(e, &e->children[i], why);
+		}
+	/* … then one more packet (seed 001: "sending packet … MM_NO_STATE" after the SAs are
+	 * gone): Deletes for them and for the ISAKMP SA, best effort — the peer is likely
+	 * gone, but a capture shows the moment and a live peer cleans up (RFC 2408 §3.15:
+	 * ESP SPI size 4, our inbound SPIs; ISAKMP SPI = the cookies) */
+	sa = ike_sa_established_with(e, peer);
+	for (i = 0; sa && i < n; i += 64)
+		ike_send_info_delete(e, sa, ISAKMP_PROTO_ESP, 4, spis + 4 * i,
+				     (uint16_t)(n - i < 64 ? n - i : 64));
 	for (i = 0; i < IKE_MAX_SA; i++)
 		if (e->sas[i].used && e->sas[i].remote.addr == peer && e->sas[i].state != IKE_DEST_SA)
-			ike_sa_delete(e, &e->sas[i], reason ? reason : "peer dead", 0);
+			ike_sa_delete(e, &e->sas[i], why, 1);
+	/* multiple `set peer`: an entry whose current peer died goes on with the next one
+	 * now (seed 000: failover to HQ-2), and stays there — no preemption. A Main Mode
+	 * that died above may have moved it on already (ike_pending_failover). */
+	for (c = 0; c < e->cfg.nconns && c < 16; c++) {
+		const struct ike_conn *k = &e->cfg.conns[c];
+		unsigned cur;
+
+		if (k->npeers < 2)
+			continue;
+		cur = e->peer_cursor[c] % k->npeers;
+		if (k->peers[cur] != peer)
+			continue;
+		e->peer_cursor[c] = (cur + 1) % k->npeers;
+		ike_log(e, "ISAKMP: crypto map %s %u: peer %s dead, next negotiation with peer %s", k->map, k->seq,
+			ike_ip(peer), ike_ip(k->peers[e->peer_cursor[c]]));
+	}
 }
 
 /* --- DPD hook ----------------------------------------------------------------- */
@@ -1273,6 +1320,20 @@ void ike_peer_dead(struct ike *e, uint64_t now_ms, uint32_t peer, const char *re
 	ike_enter(e);
 	ike_peer_dead_body(e, now_ms, peer, reason);
 	ike_leave(e);
+}
+
+enum ike_invalid_spi_result ike_invalid_spi(struct ike *e, uint64_t now_ms, uint32_t local,
+					    uint32_t remote_addr, uint32_t spi)
+{
+	enum ike_invalid_spi_result r;
+
+	if (!e || e->quiet)
+		return IKE_INVALID_SPI_NO_IKE_SA;
+	ike_enter(e);
+	e->now = now_ms;
+	r = ike_info_invalid_spi(e, local, remote_addr, spi);
+	ike_leave(e);
+	return r;
 }
 
 uint32_t ike_dpd_probe(struct ike *e, uint64_t now_ms, unsigned conn_id)

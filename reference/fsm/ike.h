@@ -8,7 +8,8 @@
  * run next (retransmissions, lifetimes, rekeys).
  *
  * Owns: Main Mode with pre-shared keys (initiator and responder), Quick Mode (with and
- * without PFS), Informational exchanges (Delete, INITIAL-CONTACT, R-U-THERE answers),
+ * without PFS), Informational exchanges (Delete, INITIAL-CONTACT, R-U-THERE answers,
+ * INVALID-SPI sent for the data plane's unknown SPIs and honoured when received),
  * NAT-T port floating, retransmission with back-off, duplicate detection, lifetimes and
  * phase-2 rekeying, and per-reason drop counters for anything the network sends that it
  * cannot use. Nothing received from the network aborts, leaks or disturbs an
@@ -64,6 +65,9 @@ struct ike_cfg {
 	struct ike_conn conns[16]; unsigned nconns;
 	unsigned retrans_base_ms, retrans_max;   /* 0: 1000 ms doubling, 5 retransmissions */
 	int natt;                                  /* 1: send RFC 3947 VID, NAT-D, float to 4500 */
+	int invalid_spi_recovery;                  /* crypto isakmp invalid-spi-recovery: with no
+	                                              ISAKMP SA with the sender of an unknown SPI,
+	                                              start Main Mode to it to send INVALID-SPI */
 	char hostname[64];                          /* log prefix ("" = none) */
 };
 
@@ -146,8 +150,31 @@ size_t ike_list_children(const struct ike *e, struct ike_child *out, size_t max)
  * policy (when, how often, when dead) belongs to the caller. */
 uint32_t ike_dpd_probe(struct ike *e, uint64_t now_ms, unsigned conn_id);
 /* Tear down every SA with `peer` (the DPD "peer dead" action): children get child_down
- * with `reason`, ISAKMP SAs are deleted without sending anything. */
+ * with `reason`, then Deletes (ESP SPIs, then the ISAKMP SA) are sent best effort on
+ * the established ISAKMP SA — IOS's one more packet after "Bring down phase 2's", the
+ * wire marker of the moment — and the ISAKMP SAs are deleted. Every crypto map entry
+ * with several `set peer` whose current peer is `peer` moves on to the next one: the
+ * next negotiation goes there at once, and nothing moves back when `peer` returns. */
 void ike_peer_dead(struct ike *e, uint64_t now_ms, uint32_t peer, const char *reason);
+
+/* ESP arrived from remote_addr to local with an SPI the data plane does not know
+ * (RFC 4303 §3.4.2: dropped). With an established ISAKMP SA to the sender an encrypted
+ * Informational HASH(1), N(INVALID-SPI, ESP, SPI size 4, that SPI) is sent (RFC 2408
+ * §3.14, §5.5; RFC 2409 §5.7), at most one per peer and second of engine time. Without
+ * one, and cfg.invalid_spi_recovery set, Main Mode (no Quick Mode) is started from
+ * `local` to the sender — at most one per peer at a time, up to 4 SPIs noted for it —
+ * and the notifies go out when it completes (none if it fails). NO_IKE_SA also when a
+ * recovery cannot start (no key for the peer, 16 under way). The caller logs and
+ * counts by the result; the engine's own counters are in ike_stats. */
+enum ike_invalid_spi_result {
+	IKE_INVALID_SPI_NOTIFIED,        /* N(INVALID-SPI) sent */
+	IKE_INVALID_SPI_RATE_LIMITED,    /* one went to that peer less than a second ago */
+	IKE_INVALID_SPI_NEGOTIATING,     /* recovery Main Mode started or under way */
+	IKE_INVALID_SPI_NO_IKE_SA,       /* no ISAKMP SA with the sender, no recovery */
+};
+enum ike_invalid_spi_result ike_invalid_spi(struct ike *e, uint64_t now_ms, uint32_t local,
+					    uint32_t remote_addr, uint32_t spi);
+const char *ike_invalid_spi_name(enum ike_invalid_spi_result r);   /* "notified", … */
 
 enum ike_drop {
 	IKE_DROP_MALFORMED,       /* codec refused the bytes */
@@ -168,7 +195,14 @@ enum ike_drop {
 	IKE_DROP_SHUTDOWN,        /* received after ike_shutdown */
 	IKE_DROP_MAX
 };
-struct ike_stats { uint64_t rx, tx, retransmits, dropped[IKE_DROP_MAX]; };
+struct ike_stats {
+	uint64_t rx, tx, retransmits, dropped[IKE_DROP_MAX];
+	/* INVALID-SPI (RFC 2408 §3.14): notifies sent, suppressed by the rate limit, unknown
+	 * SPIs with no ISAKMP SA to tell (and no recovery), recovery Main Modes started;
+	 * authenticated notifies received, and those naming no SA of ours */
+	uint64_t invalid_spi_sent, invalid_spi_suppressed, invalid_spi_no_sa, invalid_spi_recoveries;
+	uint64_t invalid_spi_received, invalid_spi_unmatched;
+};
 const struct ike_stats *ike_get_stats(const struct ike *e);
 const char *ike_drop_name(int reason);     /* "malformed", "bad version", … */
 

@@ -4,7 +4,8 @@
  *   ike_msg.c   building/sealing/opening messages, HASH payloads, IDs, SA payloads
  *   ike_mm.c    Main Mode with pre-shared keys (RFC 2409 §5.4), NAT-D (RFC 3947)
  *   ike_qm.c    Quick Mode (RFC 2409 §5.5), KEYMAT, children
- *   ike_info.c  Informational exchanges (RFC 2409 §5.7): Delete, Notify, DPD answers
+ *   ike_info.c  Informational exchanges (RFC 2409 §5.7): Delete, Notify, DPD answers,
+ *               INVALID-SPI for the data plane's unknown SPIs (rate limit, recovery)
  * Not part of the public API.
  */
 #ifndef FSM_IKE_INT_H
@@ -32,6 +33,10 @@
 #define IKE_DEFAULT_P2_KB   4608000ULL
 #define IKE_RFC_P2_LIFE   28800    /* RFC 2407 §4.5: no lifetime attribute = 8 hours */
 #define IKE_SOFT_PERCENT  90
+#define IKE_ISN_WAIT      16       /* INVALID-SPI notifies waiting for a recovery Main Mode */
+#define IKE_ISN_SPIS      4        /* unknown SPIs remembered per waiting peer */
+#define IKE_ISN_PEERS     32       /* peers notified within the last second (rate limit) */
+#define IKE_ISN_GAP_MS    1000     /* at most one INVALID-SPI per peer per second */
 
 /* Main Mode states (IOS names). One setter: ike_sa_state(). */
 enum ike_state {
@@ -137,6 +142,15 @@ struct ike_pending {             /* an acquire waiting for phase 1 */
 	int rekey;
 };
 
+/* An invalid-SPI recovery: the notify(s) to send once `sa` (a Main Mode with `peer`)
+ * completes. */
+struct ike_isn_wait {
+	int used;
+	uint32_t peer;
+	struct ike_sa *sa; unsigned sa_conn_id;
+	uint32_t spis[IKE_ISN_SPIS]; unsigned nspis;
+};
+
 struct ike {
 	struct ike_cfg cfg;
 	struct ike_ops ops;
@@ -146,6 +160,8 @@ struct ike {
 	struct ike_child_rec children[IKE_MAX_CHILD];
 	struct ike_pending pend[IKE_MAX_PENDING];
 	unsigned peer_cursor[16];    /* per conn: the peer in use (failover, no preemption) */
+	struct ike_isn_wait isn_wait[IKE_ISN_WAIT];
+	struct { uint32_t peer; uint64_t last_ms; int used; } isn_rate[IKE_ISN_PEERS];
 	unsigned next_conn_id;
 	uint64_t now;
 	int quiet;
@@ -245,5 +261,12 @@ void ike_qm_free(struct ike *e, struct ike_qm *qm);
 /* --- ike_info.c ---------------------------------------------------------------- */
 void ike_info_input(struct ike *e, struct ike_sa *sa, const struct ike_endpoint *local,
 		    const struct ike_endpoint *remote, const uint8_t *raw, size_t len, struct isakmp_msg *m);
+enum ike_invalid_spi_result ike_info_invalid_spi(struct ike *e, uint32_t local, uint32_t peer,
+						 uint32_t spi);
+/* A Main Mode completed / died: send the INVALID-SPI notifies waiting for it / forget them. */
+void ike_info_isn_established(struct ike *e, struct ike_sa *sa);
+void ike_info_isn_forget(struct ike *e, const struct ike_sa *sa);
+/* The seed-003 words for a message that finds no usable ISAKMP SA. */
+#define IKE_NO_SA_TEXT "but IKE SA is inexistent or incomplete"
 
 #endif

@@ -803,8 +803,9 @@ void ike_mm_input(struct ike *e, const struct ike_endpoint *local, const struct 
 		}
 	}
 	if (!sa || sa->remote.addr != remote->addr) {
-		ike_drop(e, IKE_DROP_UNKNOWN_COOKIE, "received Main Mode packet from %s dport %u sport %u "
-			 "for unknown/unexisting SA", ike_ip(remote->addr), local->port, remote->port);
+		/* not an MM1 (that has a zero R-cookie): seed 003's words */
+		ike_drop(e, IKE_DROP_UNKNOWN_COOKIE, "Received Main Mode exchange packet from %s dport %u sport %u, "
+			 IKE_NO_SA_TEXT, ike_ip(remote->addr), local->port, remote->port);
 		return;
 	}
 	if (sa->state == IKE_DEST_SA) {

@@ -901,8 +901,8 @@ void ike_qm_input(struct ike *e, struct ike_sa *sa, const struct ike_endpoint *l
 
 	(void)local;
 	if (sa->state != IKE_P1_COMPLETE) {
-		ike_drop(e, IKE_DROP_STATE, "Quick Mode from %s before phase 1 completed (0:%u)",
-			 ike_ip(remote->addr), sa->conn_id);
+		ike_drop(e, IKE_DROP_STATE, "Received Quick Mode exchange packet from %s before phase 1 "
+			 "completed (0:%u), " IKE_NO_SA_TEXT, ike_ip(remote->addr), sa->conn_id);
 		return;
 	}
 	if (!m->encrypted || m->hdr.msgid == 0) {

@@ -7,6 +7,9 @@
  * an SA it is encapsulated (esp/) and sent on raw protocol 50 or UDP 4500; without one
  * the IKE engine is asked to negotiate and the packet is dropped — the `.` of the
  * documents' `.!!!!`.
+ * An unknown SPI is IOS's %CRYPTO-4-RECVD_PKT_INV_SPI: dropped, logged, and the IKE
+ * engine tells the sender (INVALID-SPI notify, with invalid-spi-recovery even without
+ * an IKE SA) or the log says there is no IKE SA to do it with (seed 003).
  * Inbound: ESP from the raw socket or UDP 4500 is looked up by SPI, authenticated,
  * replay-checked and decrypted (esp/), the inner packet is checked against the SA's
  * selectors (RFC 4301 §5.2) and written into the TUN for the kernel to forward — per
@@ -309,6 +312,30 @@ void gw_dp_tun_flush(struct gw *g)
 	g->ntun_out = 0;
 }
 
+/* ESP with an SPI no inbound SA has (RFC 4303 §3.4.2: discard, an auditable event).
+ * Both lines at most once a second; the engine rate-limits its notifies itself. */
+static void dp_invalid_spi(struct gw *g, uint32_t src, uint32_t dst, uint32_t spi)
+{
+	enum ike_invalid_spi_result r;
+
+	gw_log_drop(g, 1, "%%CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for "
+		    "destaddr=%s, prot=50, spi=0x%08X(%u), srcaddr=%s", gw_ip(dst), spi, spi, gw_ip(src));
+	/* RFC 4303 §2.1: 1..255 are reserved and 0 is never sent: no IKE ever assigned one,
+	 * nobody to tell */
+	if (spi < 256)
+		return;
+	r = ike_invalid_spi(g->ike, g->batch_now, dst, src, spi);
+	/* seed 003: "Receive invalid SPI message from IPsec, but no IKE SA exists." */
+	if (r == IKE_INVALID_SPI_NO_IKE_SA)
+		gw_log_drop(g, 41, "IPSEC: invalid SPI 0x%08X from %s, but no IKE SA exists: packet dropped", spi,
+			    gw_ip(src));
+	else if (r == IKE_INVALID_SPI_NEGOTIATING)
+		gw_log_drop(g, 41, "IPSEC: invalid SPI 0x%08X from %s, but no IKE SA exists: invalid-spi-recovery "
+			    "negotiating one to send INVALID-SPI", spi, gw_ip(src));
+	if (r == IKE_INVALID_SPI_NOTIFIED || r == IKE_INVALID_SPI_NEGOTIATING)
+		gw_ike_schedule(g);
+}
+
 void gw_dp_esp_input(struct gw *g, uint32_t src, uint32_t dst, const uint8_t *esp, size_t len)
 {
 	enum esp_drop why = ESP_DROP_NONE;
@@ -324,8 +351,7 @@ void gw_dp_esp_input(struct gw *g, uint32_t src, uint32_t dst, const uint8_t *es
 	n = esp_sadb_input(g->sadb, esp, len, out, GW_BUF, &sa, &why);
 	if (n < 0) {
 		if (why == ESP_DROP_UNKNOWN_SPI && len >= 8)
-			gw_log_drop(g, 1, "IPSEC(epa_decrypt): invalid SPI 0x%08X from %s to %s, no SA: "
-				    "packet dropped", rd32(esp), gw_ip(src), gw_ip(dst));
+			dp_invalid_spi(g, src, dst, rd32(esp));
 		else if (why != ESP_DROP_DUMMY)
 			gw_log_drop(g, 2 + (unsigned)why, "IPSEC: ESP packet from %s dropped: %s", gw_ip(src),
 				    esp_drop_name(why));

@@ -4,7 +4,11 @@
  * give-up with failover to the second peer; duplicate requests answered without moving
  * the IV; Delete honoured and sent by clear; INITIAL-CONTACT; R-U-THERE answered;
  * phase-2 rekey at the soft lifetime; RESPONDER-LIFETIME honoured; no proposal chosen;
- * wrong pre-shared key; shutdown; reconfigure.
+ * wrong pre-shared key; shutdown; reconfigure; INVALID-SPI sent (rate-limited) and
+ * honoured, invalid-spi-recovery (Main Mode only to tell the peer, with and without
+ * INITIAL-CONTACT, and when that Main Mode fails); Informationals for unknown cookies
+ * (seed 003's words, rate-limited log); DPD peer death sending Deletes and moving the
+ * `set peer` cursor without preemption.
  */
 #include <check.h>
 #include <stdio.h>
@@ -555,6 +559,322 @@ START_TEST(test_dpd)
 }
 END_TEST
 
+/* --- INVALID-SPI (RFC 2408 §3.14, §5.5), invalid-spi-recovery -------------------- */
+
+static int drop_all_from_a(struct tn *n, const struct tn_msg *m, unsigned index)
+{
+	(void)n;
+	(void)index;
+	return m->from == 0;
+}
+
+static size_t live_sas(struct tn *n, int side)
+{
+	struct ike_sa_info info[16];
+	size_t i, cnt = ike_list_isakmp(n->p[side].e, n->now, info, 16), live = 0;
+
+	for (i = 0; i < cnt; i++)
+		live += !info[i].deleted;
+	return live;
+}
+
+/* B loses its IPsec SA up[b_index] without A hearing of it: the Delete is lost. */
+static void b_loses_child(struct tn *n, unsigned b_index)
+{
+	static struct drop_once del;
+
+	del = (struct drop_once){ 5, 0 };
+	n->drop = drop_first_b;
+	n->drop_ctx = &del;
+	ike_child_outbound(n->p[1].e, n->now, n->p[1].up[b_index].spi_in, (size_t)5000000 * 1024);
+	tn_run(n, 100);
+	ck_assert(del.done);
+	n->drop = NULL;
+}
+
+/* A still sends with an SPI B no longer has: B's data plane reports it, B tells A over
+ * the ISAKMP SA, A removes the pair; at most one notify per peer per second. */
+START_TEST(test_invalid_spi_notify)
+{
+	static struct tn n;
+	struct isakmp_builder b;
+	struct isakmp_hdr h;
+	struct ike_sa_info info[4];
+	uint8_t msg[256], spi[4];
+	uint32_t stale;
+	int len;
+
+	setup_default(&n);
+	establish(&n);
+	b_loses_child(&n, 0);
+	ck_assert_uint_eq(n.p[1].ndown, 1);
+	ck_assert_uint_eq(n.p[0].ndown, 0);
+	stale = n.p[0].up[0].spi_out;
+	ck_assert_int_eq(ike_invalid_spi(n.p[1].e, n.now, TN_B_ADDR, TN_A_ADDR, stale), IKE_INVALID_SPI_NOTIFIED);
+	ck_assert_int_eq(ike_invalid_spi(n.p[1].e, n.now + 999, TN_B_ADDR, TN_A_ADDR, stale),
+			 IKE_INVALID_SPI_RATE_LIMITED);
+	ck_assert_uint_eq(ike_get_stats(n.p[1].e)->invalid_spi_sent, 1);
+	ck_assert_uint_eq(ike_get_stats(n.p[1].e)->invalid_spi_suppressed, 1);
+	ck_assert_uint_eq(n.qlen, 1);                    /* the suppressed one sent nothing */
+	tn_run(&n, 10);
+	ck_assert_uint_eq(n.p[0].ndown, 1);
+	ck_assert_str_eq(n.p[0].down[0].reason, "peer reported invalid SPI");
+	ck_assert_uint_eq(n.p[0].down[0].c.spi_out, stale);
+	ck_assert_uint_eq(ike_get_stats(n.p[0].e)->invalid_spi_received, 1);
+	ck_assert_uint_eq(ike_get_stats(n.p[0].e)->invalid_spi_unmatched, 0);
+	ck_assert_uint_ge(tn_log_has(&n, 0, "processing NOTIFY INVALID_SPI protocol 3"), 1);
+	ck_assert_uint_eq(live_sas(&n, 0), 1);           /* the ISAKMP SA stays */
+	/* RFC 2409 §9: no answer to a notify */
+	ck_assert_uint_eq(n.qlen, 0);
+	/* a second later the next one goes out; A has nothing with that SPI any more */
+	n.now += 1000;
+	ck_assert_int_eq(ike_invalid_spi(n.p[1].e, n.now, TN_B_ADDR, TN_A_ADDR, stale), IKE_INVALID_SPI_NOTIFIED);
+	tn_run(&n, 10);
+	ck_assert_uint_eq(ike_get_stats(n.p[0].e)->invalid_spi_unmatched, 1);
+	ck_assert_uint_eq(n.p[0].ndown, 1);
+	ck_assert_uint_ge(tn_log_has(&n, 0, "no IPsec SA of ours uses it"), 1);
+	/* no ISAKMP SA with the sender and no recovery configured: only reported */
+	ck_assert_int_eq(ike_invalid_spi(n.p[0].e, n.now, TN_A_ADDR, TN_IP(192, 0, 2, 9), 0x1234),
+			 IKE_INVALID_SPI_NO_IKE_SA);
+	ck_assert_uint_eq(ike_get_stats(n.p[0].e)->invalid_spi_no_sa, 1);
+	ck_assert_uint_eq(n.qlen, 0);
+	ck_assert_str_eq(ike_invalid_spi_name(IKE_INVALID_SPI_RATE_LIMITED), "rate-limited");
+	ck_assert_str_eq(ike_invalid_spi_name(IKE_INVALID_SPI_NO_IKE_SA), "no IKE SA");
+	ck_assert_int_eq(ike_invalid_spi(NULL, 0, 0, 0, 0), IKE_INVALID_SPI_NO_IKE_SA);
+	/* an unprotected INVALID-SPI is refused like every other cleartext notify */
+	memset(&h, 0, sizeof(h));
+	ck_assert_uint_eq(ike_list_isakmp(n.p[0].e, n.now, info, 4), 1);
+	memcpy(h.icookie, info[0].icookie, 8);
+	memcpy(h.rcookie, info[0].rcookie, 8);
+	h.maj_ver = 1;
+	h.exchange = 5;
+	h.msgid = 0x01020304;
+	isakmp_build_init(&b, msg, sizeof(msg), &h);
+	spi[0] = (uint8_t)(n.p[0].up[0].spi_out >> 24);
+	spi[1] = (uint8_t)(n.p[0].up[0].spi_out >> 16);
+	spi[2] = (uint8_t)(n.p[0].up[0].spi_out >> 8);
+	spi[3] = (uint8_t)n.p[0].up[0].spi_out;
+	isakmp_build_notify(&b, 1, 3, 11, spi, 4, NULL, 0);
+	len = isakmp_build_finish(&b);
+	ck_assert_int_gt(len, 0);
+	tn_inject(&n, 0, 500, 500, msg, (size_t)len);
+	ck_assert_uint_eq(ike_get_stats(n.p[0].e)->dropped[IKE_DROP_UNPROTECTED], 1);
+	ck_assert_uint_eq(ike_get_stats(n.p[0].e)->invalid_spi_received, 2);
+	tn_free(&n);
+}
+END_TEST
+
+static void two_flows(struct ike_cfg *a, struct ike_cfg *b)
+{
+	tn_cfg(a, 0, IKE_ENC_AES_CBC, 128, IKE_HASH_SHA1, 14, ESP_ENC_AES_CBC, 128, ESP_AUTH_HMAC_SHA1, 0, 0);
+	tn_cfg(b, 1, IKE_ENC_AES_CBC, 128, IKE_HASH_SHA1, 14, ESP_ENC_AES_CBC, 128, ESP_AUTH_HMAC_SHA1, 0, 0);
+	a->conns[0].nsel = b->conns[0].nsel = 2;
+	a->conns[0].sel[1] = (struct ike_selector){ TN_IP(10, 1, 1, 0), TN_IP(10, 2, 1, 0), 24, 24, 0, 0, 0 };
+	b->conns[0].sel[1] = (struct ike_selector){ TN_IP(10, 2, 1, 0), TN_IP(10, 1, 1, 0), 24, 24, 0, 0, 0 };
+}
+
+/* crypto isakmp invalid-spi-recovery: B has no ISAKMP SA with A when A's stale ESP
+ * arrives; B runs Main Mode (no Quick Mode) only to send the notify, and A drops the
+ * stale pair — by the notify when B still holds another SA with A (no INITIAL-CONTACT),
+ * by INITIAL-CONTACT after B rebooted (the notify then finds nothing). */
+START_TEST(test_invalid_spi_recovery)
+{
+	static struct tn n;
+	struct ike_cfg a, b;
+	struct ike_child ch[8];
+	uint32_t stale;
+	unsigned k;
+
+	two_flows(&a, &b);
+	b.invalid_spi_recovery = 1;
+	tn_init(&n, &a, &b);
+	establish(&n);
+	ck_assert_int_eq(ike_acquire(n.p[0].e, n.now, 0, 1), 0);
+	tn_run(&n, 100);
+	ck_assert_uint_eq(n.p[0].nup, 2);
+	b_loses_child(&n, 0);
+	ike_clear_isakmp(n.p[1].e, n.now);               /* B: no ISAKMP SA, one IPsec SA left */
+	tn_run(&n, 100);
+	ck_assert_uint_eq(live_sas(&n, 0), 0);
+	ck_assert_uint_eq(live_sas(&n, 1), 0);
+	stale = n.p[0].up[0].spi_out;
+	ck_assert_int_eq(ike_invalid_spi(n.p[1].e, n.now, TN_B_ADDR, TN_A_ADDR, stale),
+			 IKE_INVALID_SPI_NEGOTIATING);
+	/* more stale packets while Main Mode runs: no second negotiation */
+	ck_assert_int_eq(ike_invalid_spi(n.p[1].e, n.now, TN_B_ADDR, TN_A_ADDR, stale),
+			 IKE_INVALID_SPI_NEGOTIATING);
+	ck_assert_uint_eq(ike_get_stats(n.p[1].e)->invalid_spi_recoveries, 1);
+	ck_assert_uint_eq(n.qlen, 1);                    /* one MM1 */
+	tn_run(&n, 100);
+	ck_assert_uint_eq(live_sas(&n, 0), 1);
+	ck_assert_uint_eq(live_sas(&n, 1), 1);
+	ck_assert_uint_eq(n.p[0].nup, 2);                /* no Quick Mode */
+	ck_assert_uint_eq(n.p[1].nup, 2);
+	ck_assert_uint_eq(tn_log_has(&n, 0, "INITIAL-CONTACT"), 0);
+	ck_assert_uint_eq(ike_get_stats(n.p[1].e)->invalid_spi_sent, 1);
+	ck_assert_uint_eq(n.p[0].ndown, 1);
+	ck_assert_str_eq(n.p[0].down[0].reason, "peer reported invalid SPI");
+	ck_assert_uint_eq(n.p[0].down[0].c.spi_out, stale);
+	ck_assert_uint_eq(ike_list_children(n.p[0].e, ch, 8), 1);   /* flow 1 is untouched */
+	ck_assert_uint_eq(ch[0].spi_in, n.p[0].up[1].spi_in);
+	/* with the SA up again, the next stale packet within the second is rate-limited */
+	ck_assert_int_eq(ike_invalid_spi(n.p[1].e, n.now, TN_B_ADDR, TN_A_ADDR, stale),
+			 IKE_INVALID_SPI_RATE_LIMITED);
+	tn_free(&n);
+
+	/* B reboots: its MM5 carries INITIAL-CONTACT, which already removes A's pair */
+	setup_default(&n);
+	n.p[1].cfg.invalid_spi_recovery = 1;
+	tn_restart(&n, 1);
+	establish(&n);
+	stale = n.p[0].up[0].spi_out;
+	tn_restart(&n, 1);
+	ck_assert_int_eq(ike_invalid_spi(n.p[1].e, n.now, TN_B_ADDR, TN_A_ADDR, stale),
+			 IKE_INVALID_SPI_NEGOTIATING);
+	tn_run(&n, 100);
+	ck_assert_uint_eq(n.p[0].ndown, 1);
+	ck_assert_str_eq(n.p[0].down[0].reason, "initial contact");
+	ck_assert_uint_eq(ike_get_stats(n.p[1].e)->invalid_spi_sent, 1);
+	ck_assert_uint_eq(ike_get_stats(n.p[0].e)->invalid_spi_received, 1);
+	ck_assert_uint_eq(ike_get_stats(n.p[0].e)->invalid_spi_unmatched, 1);
+	ck_assert_uint_eq(n.p[0].nup + n.p[1].nup, 1);   /* still no Quick Mode */
+	tn_free(&n);
+
+	/* A does not answer: the recovery dies with its Main Mode (63 s), nothing is sent,
+	 * and the next stale packet starts another one */
+	setup_default(&n);
+	n.p[1].cfg.invalid_spi_recovery = 1;
+	tn_restart(&n, 1);
+	n.drop = drop_all_from_a;
+	ck_assert_int_eq(ike_invalid_spi(n.p[1].e, n.now, TN_B_ADDR, TN_A_ADDR, 0x11223344),
+			 IKE_INVALID_SPI_NEGOTIATING);
+	for (k = 0; k < 3; k++)
+		ck_assert_int_eq(ike_invalid_spi(n.p[1].e, n.now, TN_B_ADDR, TN_A_ADDR, 0x11223345 + k),
+				 IKE_INVALID_SPI_NEGOTIATING);
+	tn_advance(&n, 64000);
+	ck_assert_uint_eq(live_sas(&n, 1), 0);
+	ck_assert_uint_ge(tn_log_has(&n, 1, "INVALID_SPI notify for 0x11223344 not sent"), 1);
+	ck_assert_uint_eq(ike_get_stats(n.p[1].e)->invalid_spi_sent, 0);
+	ck_assert_int_eq(ike_invalid_spi(n.p[1].e, n.now, TN_B_ADDR, TN_A_ADDR, 0x11223344),
+			 IKE_INVALID_SPI_NEGOTIATING);
+	ck_assert_uint_eq(ike_get_stats(n.p[1].e)->invalid_spi_recoveries, 2);
+	/* and when A answers this time, all the SPIs that came meanwhile are told */
+	n.drop = NULL;
+	for (k = 0; k < 3; k++)
+		ike_invalid_spi(n.p[1].e, n.now, TN_B_ADDR, TN_A_ADDR, 0x11223345 + k);
+	tn_run(&n, 100);
+	ck_assert_uint_eq(ike_get_stats(n.p[1].e)->invalid_spi_sent, 4);
+	ck_assert_uint_eq(ike_get_stats(n.p[0].e)->invalid_spi_unmatched, 4);
+	tn_free(&n);
+}
+END_TEST
+
+/* B reboots; A's next DPD probe (an Informational for cookies B never heard of) is
+ * dropped and counted with seed 003's words, the log line at most once a second. */
+START_TEST(test_info_unknown_cookie)
+{
+	static struct tn n;
+	struct ike_sa_info info[4];
+	const struct tn_msg *probe;
+	const char *words = "Received informational exchange packet from 192.0.2.1 dport 500 sport 500, "
+			    "but IKE SA is inexistent or incomplete";
+	unsigned k, rec;
+
+	setup_default(&n);
+	establish(&n);
+	tn_restart(&n, 1);
+	ck_assert_uint_eq(ike_list_isakmp(n.p[0].e, n.now, info, 4), 1);
+	rec = n.nrec;
+	ck_assert_uint_ne(ike_dpd_probe(n.p[0].e, n.now, info[0].conn_id), 0);
+	ck_assert_uint_eq(n.nrec, rec + 1);
+	probe = n.rec[rec];
+	tn_run(&n, 10);
+	ck_assert_uint_eq(ike_get_stats(n.p[1].e)->dropped[IKE_DROP_UNKNOWN_COOKIE], 1);
+	ck_assert_uint_eq(tn_log_has(&n, 1, words), 1);
+	ck_assert_uint_eq(n.qlen, 0);                    /* nothing answered */
+	for (k = 0; k < 20; k++)
+		tn_inject(&n, 1, 500, 500, probe->data, probe->len);
+	ck_assert_uint_eq(ike_get_stats(n.p[1].e)->dropped[IKE_DROP_UNKNOWN_COOKIE], 21);
+	ck_assert_uint_eq(tn_log_has(&n, 1, words), 1);
+	n.now += 1000;
+	tn_inject(&n, 1, 500, 500, probe->data, probe->len);
+	ck_assert_uint_eq(tn_log_has(&n, 1, words), 2);
+	ck_assert_uint_eq(tn_log_has(&n, 1, "(20 similar suppressed)"), 1);
+	tn_free(&n);
+}
+END_TEST
+
+/* Two `set peer` (seed 000's HQ-1, HQ-2): B's engine answers as both 192.0.2.3 (HQ-1)
+ * and 192.0.2.2 (HQ-2). HQ-1 dies: A sends its Deletes to it, the next flow goes to
+ * HQ-2 at once; HQ-1 back: a new flow still goes to HQ-2 (no preemption). */
+START_TEST(test_peer_dead_failover)
+{
+	static struct tn n;
+	struct ike_cfg a, b;
+	const uint32_t hq1 = TN_IP(192, 0, 2, 3);
+	unsigned rec, i, deletes = 0;
+
+	two_flows(&a, &b);
+	a.psks[0].addr = 0;                  /* crypto isakmp key cisco123 address 0.0.0.0 0.0.0.0 */
+	a.psks[0].mask = 0;
+	a.conns[0].npeers = 2;
+	a.conns[0].peers[0] = hq1;
+	a.conns[0].peers[1] = TN_B_ADDR;
+	b.conns[0].local_addr = 0;           /* B answers on either address */
+	a.conns[0].nsel = b.conns[0].nsel = 3;
+	a.conns[0].sel[2] = (struct ike_selector){ TN_IP(10, 1, 2, 0), TN_IP(10, 2, 2, 0), 24, 24, 0, 0, 0 };
+	b.conns[0].sel[2] = (struct ike_selector){ TN_IP(10, 2, 2, 0), TN_IP(10, 1, 2, 0), 24, 24, 0, 0, 0 };
+	tn_init(&n, &a, &b);
+	establish(&n);
+	ck_assert_uint_eq(n.p[0].up[0].remote.addr, hq1);
+	n.drop = drop_to_c;                  /* HQ-1 is gone */
+	rec = n.nrec;
+	ike_peer_dead(n.p[0].e, n.now, hq1, "peer not responding (DPD)");
+	ck_assert_uint_eq(n.p[0].ndown, 1);
+	ck_assert_str_eq(n.p[0].down[0].reason, "peer not responding (DPD)");
+	for (i = rec; i < n.nrec; i++) {
+		ck_assert_uint_eq(n.rec[i]->dst.addr, hq1);
+		ck_assert(is_exch(n.rec[i], 5) && (n.rec[i]->data[19] & 1));
+		deletes++;
+	}
+	ck_assert_uint_eq(deletes, 2);       /* Delete ESP, Delete ISAKMP */
+	ck_assert_uint_eq(tn_log_has(&n, 0, "peer 192.0.2.3 dead, next negotiation with peer 192.0.2.2"), 1);
+	/* the next packet of the flow: Main Mode with HQ-2 right away */
+	rec = n.nrec;
+	ck_assert_int_eq(ike_acquire(n.p[0].e, n.now, 0, 0), 0);
+	ck_assert_uint_eq(n.nrec, rec + 1);
+	ck_assert_uint_eq(n.rec[rec]->dst.addr, TN_B_ADDR);
+	tn_run(&n, 100);
+	ck_assert_uint_eq(n.p[0].nup, 2);
+	ck_assert_uint_eq(n.p[0].up[1].remote.addr, TN_B_ADDR);
+	/* HQ-1 recovers; a second flow still goes to HQ-2, over the SA that exists */
+	n.drop = NULL;
+	rec = n.nrec;
+	ck_assert_int_eq(ike_acquire(n.p[0].e, n.now, 0, 1), 0);
+	tn_run(&n, 100);
+	ck_assert_uint_eq(n.p[0].nup, 3);
+	ck_assert_uint_eq(n.p[0].up[2].remote.addr, TN_B_ADDR);
+	ck_assert_uint_eq(n.p[0].up[2].local_sel.src, TN_IP(10, 1, 1, 0));
+	for (i = rec; i < n.nrec; i++)
+		ck_assert_uint_ne(n.rec[i]->dst.addr, hq1);
+	ck_assert_uint_eq(live_sas(&n, 0), 1);
+	/* a reconfigure that keeps the `set peer` list keeps the failover; with no ISAKMP SA
+	 * left, a third flow's Main Mode still goes to HQ-2 */
+	n.p[0].cfg.invalid_spi_recovery = 1;
+	ck_assert_int_eq(ike_reconfigure(n.p[0].e, &n.p[0].cfg), 0);
+	ike_clear_isakmp(n.p[0].e, n.now);
+	tn_run(&n, 100);
+	ck_assert_uint_eq(live_sas(&n, 0), 0);
+	rec = n.nrec;
+	ck_assert_int_eq(ike_acquire(n.p[0].e, n.now, 0, 2), 0);
+	ck_assert_uint_eq(n.nrec, rec + 1);
+	ck_assert_uint_eq(n.rec[rec]->dst.addr, TN_B_ADDR);
+	tn_run(&n, 100);
+	ck_assert_uint_eq(n.p[0].nup, 4);
+	tn_free(&n);
+}
+END_TEST
+
 /* --- lifetimes -------------------------------------------------------------------- */
 
 START_TEST(test_rekey)
@@ -625,11 +945,19 @@ START_TEST(test_p1_lifetime)
 	for (i = 0, live = 0; i < cnt; i++)
 		live += !info[i].deleted;
 	ck_assert_uint_eq(live, 1);
-	/* DPD "peer dead": everything with B goes without a word */
+	/* DPD "peer dead": everything with B goes; one Delete for the IPsec SA and one for the
+	 * ISAKMP SA leave best effort (seed 001: one more packet after "Bring down phase 2's") */
 	ike_peer_dead(n.p[0].e, n.now, TN_B_ADDR, "peer dead");
 	ck_assert_uint_eq(n.p[0].ndown, 2);
 	ck_assert_str_eq(n.p[0].down[1].reason, "peer dead");
-	ck_assert_uint_eq(n.qlen, 0);
+	ck_assert_uint_eq(n.qlen, 2);
+	tn_run(&n, 10);
+	ck_assert_uint_eq(n.p[1].ndown, 2);            /* a live B follows the Deletes */
+	ck_assert_str_eq(n.p[1].down[1].reason, "peer delete");
+	cnt = ike_list_isakmp(n.p[1].e, n.now, info, 4);
+	for (i = 0, live = 0; i < cnt; i++)
+		live += !info[i].deleted;
+	ck_assert_uint_eq(live, 0);
 	tn_free(&n);
 }
 END_TEST
@@ -974,6 +1302,10 @@ int main(void)
 	tcase_add_test(tc, test_choice);
 	tcase_add_test(tc, test_drop_log_rate);
 	tcase_add_test(tc, test_dpd);
+	tcase_add_test(tc, test_invalid_spi_notify);
+	tcase_add_test(tc, test_invalid_spi_recovery);
+	tcase_add_test(tc, test_info_unknown_cookie);
+	tcase_add_test(tc, test_peer_dead_failover);
 	tcase_add_test(tc, test_rekey);
 	tcase_add_test(tc, test_p1_lifetime);
 	tcase_add_test(tc, test_responder_lifetime);

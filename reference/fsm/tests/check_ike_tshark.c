@@ -1,7 +1,8 @@
 /* check_ike_tshark.c — every message the engine sends, decoded by an independent
  * dissector: two engines run Main Mode, Quick Mode (with and without PFS, with and
- * without NAT-T floating), DPD R-U-THERE/ACK, RESPONDER-LIFETIME, INVALID-ID and
- * NO-PROPOSAL-CHOSEN notifies and Deletes; all messages go to a classic pcap
+ * without NAT-T floating), DPD R-U-THERE/ACK, RESPONDER-LIFETIME, INVALID-ID,
+ * INVALID-SPI (exactly one, dissected as type 11) and NO-PROPOSAL-CHOSEN notifies and
+ * Deletes; all messages go to a classic pcap
  * (Ethernet/IPv4/UDP, the non-ESP marker on 4500) and tshark reads it with the phase-1
  * key in its ikev1_decryption_table (`-o uat:ikev1_decryption_table:<icookie>,<key>`,
  * unquoted as tshark 4.0 wants it). Every frame must be ISAKMP, free of malformed and
@@ -72,6 +73,11 @@ static unsigned run_scenario(struct tn *n, const struct scen *s)
 	ck_assert_uint_eq(ike_list_isakmp(n->p[1].e, n->now, info, 4), 1);
 	ck_assert_uint_ne(ike_dpd_probe(n->p[1].e, n->now, info[0].conn_id), 0);
 	tn_run(n, 10);
+	/* B has no SA for an SPI A sends with: N(INVALID-SPI, ESP, SPI size 4) */
+	ck_assert_int_eq(ike_invalid_spi(n->p[1].e, n->now, TN_B_ADDR, TN_A_ADDR, 0x0badc0deu),
+			 IKE_INVALID_SPI_NOTIFIED);
+	tn_run(n, 10);
+	ck_assert_uint_eq(ike_get_stats(n->p[0].e)->invalid_spi_received, 1);
 	ck_assert_int_eq(ike_acquire(n->p[0].e, n->now, 0, 1), 0);
 	tn_run(n, 10);
 	ck_assert_uint_eq(ike_get_stats(n->p[1].e)->dropped[IKE_DROP_BAD_ID], 1);
@@ -87,7 +93,7 @@ START_TEST(test_tshark_decrypts)
 	static struct tn n;
 	char path[] = "/tmp/ihh_ike_tshark_XXXXXX", cmd[2048], line[8192], key[200];
 	char *f[8];
-	unsigned nmsg, rows = 0, enc_rows = 0;
+	unsigned nmsg, rows = 0, enc_rows = 0, invalid_spi_rows = 0;
 	int fd, nf;
 	size_t k;
 	FILE *p;
@@ -136,6 +142,18 @@ START_TEST(test_tshark_decrypts)
 				x++;
 			}
 		}
+		{
+			char *t = f[4];
+
+			/* isakmp.notify.msgtype, one number per Notify payload */
+			while (*t) {
+				if (strtoul(t, &t, 0) == 11)
+					invalid_spi_rows++;
+				if (*t != ',')
+					break;
+				t++;
+			}
+		}
 		flags = strtoul(f[2], NULL, 0);
 		if (flags & 1) {
 			enc_rows++;
@@ -151,6 +169,8 @@ START_TEST(test_tshark_decrypts)
 		unlink(path);
 	ck_assert_uint_eq(rows, nmsg);
 	ck_assert_uint_ge(enc_rows, 10);
+	ck_assert_msg(invalid_spi_rows == 1, "%s: %u INVALID-SPI notifies dissected, 1 sent", s->name,
+		      invalid_spi_rows);
 	tn_free(&n);
 }
 END_TEST

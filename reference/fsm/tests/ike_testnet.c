@@ -132,6 +132,7 @@ static void tn_log(void *ctx, const char *line)
 	struct tn *n;
 	struct tn_peer *p = tn_peer_of(ctx, &n);
 
+	snprintf(p->logs[p->nlogs % 64], sizeof(p->logs[0]), "%s", line);
 	p->nlogs++;
 	if (n->verbose)
 		printf("[%8llu] %s\n", (unsigned long long)n->now, line);
@@ -229,6 +230,17 @@ void tn_inject(struct tn *n, int to, uint16_t sport, uint16_t dport, const uint8
 	struct ike_endpoint local = { n->p[to].addr, dport }, remote = { n->p[!to].addr, sport };
 
 	ike_input(n->p[to].e, n->now, &local, &remote, msg, len);
+}
+
+unsigned tn_log_has(const struct tn *n, int side, const char *text)
+{
+	const struct tn_peer *p = &n->p[side];
+	unsigned i, hits = 0, have = p->nlogs < 64 ? p->nlogs : 64;
+
+	for (i = 0; i < have; i++)
+		if (strstr(p->logs[i], text))
+			hits++;
+	return hits;
 }
 
 int tn_children_match(const struct tn *n, unsigned ia, unsigned ib)

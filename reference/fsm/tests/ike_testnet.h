@@ -40,6 +40,7 @@ struct tn_peer {
 	struct { struct ike_child c; char reason[32]; } down[TN_CHILDREN]; unsigned ndown;
 	uint8_t icookie[8], ka[32]; size_t ka_len; int have_keys;
 	unsigned nlogs;
+	char logs[64][320];              /* the last 64 log lines (tn_log_has) */
 };
 
 struct tn {
@@ -75,6 +76,8 @@ unsigned tn_run(struct tn *n, unsigned max);
 void tn_advance(struct tn *n, uint64_t ms);
 /* Hand raw bytes to side `to` as if sent by the other side (ports as given). */
 void tn_inject(struct tn *n, int to, uint16_t sport, uint16_t dport, const uint8_t *msg, size_t len);
+/* How many of side's last 64 log lines contain `text`. */
+unsigned tn_log_has(const struct tn *n, int side, const char *text);
 /* 1 if A's newest child and B's newest child are a crosswise-equal pair. */
 int tn_children_match(const struct tn *n, unsigned ia, unsigned ib);
 /* Write every recorded message as Ethernet/IPv4/UDP (with the non-ESP marker on 4500)
