@@ -53,7 +53,7 @@ check-asan: deps
 	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DIHH_SANITIZE=ON
 	cmake --build $(BUILD_ASAN) -j$(JOBS)
 	$(BUILD_ASAN)/netns-lab/netns-lab clean
-	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2 --timeout 600
+	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2 --timeout 600 -LE realtime-extra
 
 # Throughput (iperf3 TCP, 1 stream) and IKEv1 set-up time: refgw <-> refgw, strongSwan <->
 # strongSwan, bare veth, in lab namespaces; ends with one `refgw_mbps=… strongswan_mbps=…` line.

@@ -1,6 +1,7 @@
 /* expect.c — judge a run: every expectation of the testcase against the merged event
- * timeline and the prober records. Windows come from the node configs through
- * reference/fsm/windows.c, scaled by the run's time scale. */
+ * timeline and the prober records, in the order written, so that an `expect … as NAME`
+ * anchors the ones after it. Windows come from the node configs through
+ * reference/fsm/windows.c, combined with slack, allowance and time scale by tcwin.c. */
 #include <glob.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -14,67 +15,27 @@
 
 struct dpd_cfg expect_effective_dpd(const struct node_spec *s)
 {
-	struct dpd_cfg d = s->dpd;
-	if (d.style != DPD_OFF && node_has_daemon(s, "strongswan") && d.style != DPD_STRONGSWAN) {
-		/* strongSwan runs the intent with its own semantics (drivers/drv_strongswan.c) */
-		double delay, timeout;
-		dpd_to_strongswan(&s->dpd, &delay, &timeout);
-		d.style = DPD_STRONGSWAN;
-		d.interval_s = delay;
-		d.timeout_s = timeout;
-	}
-	return d;
+	return tcwin_effective_dpd(s);
 }
 
 int expect_window(const struct run *r, const struct tc_window *w, double *lo, double *hi, char *desc, size_t len)
 {
-	const struct node_spec *s = w->node[0] ? tc_node_spec(r->tc, w->node) : NULL;
-	struct time_window tw = { 0, 0 };
-	char what[160] = "";
-
-	switch (w->formula) {
-	case F_LITERAL:
-		tw.lo_s = w->lo;
-		tw.hi_s = w->hi;
-		snprintf(what, sizeof(what), "literal");
-		break;
-	case F_DPD_DETECT: {
-		if (!s)
-			return -1;
-		struct dpd_cfg d = expect_effective_dpd(s);
-		tw = dpd_detect_window(&d);
-		tw.lo_s -= RUN_WINDOW_SLACK_S;
-		tw.hi_s += RUN_WINDOW_SLACK_S;
-		if (d.style == DPD_STRONGSWAN)
-			snprintf(what, sizeof(what), "strongSwan dpd_delay %g s dpd_timeout %g s", d.interval_s, d.timeout_s);
-		else
-			snprintf(what, sizeof(what), "%s dpd interval %g s retry %g s (%d retransmissions)",
-				 d.style == DPD_IOS ? "IOS" : "Comware", d.interval_s, d.retry_s, dpd_retransmissions(&d));
-		break;
-	}
-	case F_VRRP_TAKEOVER: {
-		if (!s || !s->nvrrp)
-			return -1;
-		const struct node_vrrp *v = &s->vrrp[0];
-		tw = vrrp_takeover_window(v->version, v->priority, v->adver_int_s, RUN_WINDOW_SLACK_S);
-		snprintf(what, sizeof(what), "VRRPv%d prio %d adv %g s: MDI %.3f s", v->version, v->priority,
-			 v->adver_int_s, vrrp_master_down_s(v->version, v->priority, v->adver_int_s));
-		break;
-	}
-	default:
+	struct tcwin tw;
+	if (tcwin_eval(r->tc, w, r->scale, &tw))
 		return -1;
-	}
-	tw.lo_s += w->plus_lo;
-	tw.hi_s += w->plus_hi;
-	if (tw.lo_s < 0)
-		tw.lo_s = 0;
-	tw = window_scale(tw, r->scale);
-	*lo = tw.lo_s;
-	*hi = tw.hi_s;
-	snprintf(desc, len, "[%.3f s, %.3f s] — %s (%s%s%s%s)", tw.lo_s, tw.hi_s, w->text, what,
-		 w->plus_hi > 0 || w->plus_lo > 0 ? ", plus " : "", w->plus_hi > 0 || w->plus_lo > 0 ? "allowance" : "",
-		 r->scale != 1.0 ? ", time-scaled" : "");
+	*lo = tw.lo;
+	*hi = tw.hi;
+	snprintf(desc, len, "%s", tw.desc);
 	return 0;
+}
+
+/* Index of the expectation named `name` (`as NAME`), or -1. */
+static int anchor_exp(const struct run *r, const char *name)
+{
+	for (int i = 0; i < r->tc->nexp; i++)
+		if (!strcmp(r->tc->exp[i].name, name))
+			return i;
+	return -1;
 }
 
 static int64_t anchor_ns(const struct run *r, const char *name)
@@ -86,7 +47,8 @@ static int64_t anchor_ns(const struct run *r, const char *name)
 	for (int i = 0; i < r->tc->nact; i++)
 		if (!strcmp(r->tc->act[i].name, name))
 			return r->act_ns[i];
-	return 0;
+	int k = anchor_exp(r, name);
+	return k >= 0 ? r->exp_ns[k] : 0;
 }
 
 /* Numeric fields for the picture: seconds from the run start. */
@@ -97,8 +59,11 @@ static void set_anchor(const struct run *r, struct exp_result *o, const char *na
 	snprintf(o->anchor, sizeof(o->anchor), "%s", name);
 }
 
-static void set_window(const struct run *r, struct exp_result *o, int64_t a, double lo, double hi)
+static void set_window(const struct run *r, struct exp_result *o, int64_t a, double lo, double hi,
+		       const struct tc_expect *x)
 {
+	snprintf(o->window_name, sizeof(o->window_name), "%s", x->win.text);
+	o->before_window = x->win_before;
 	o->has_window = 1;
 	o->win_lo_s = (a - r->t0_ns) / NS + lo;
 	o->win_hi_s = (a - r->t0_ns) / NS + hi;
@@ -175,7 +140,7 @@ static const struct run_probe *find_probe(const struct run *r, const char *name)
 	return NULL;
 }
 
-static void eval_count(const struct run *r, const struct tc_expect *x, struct exp_result *o)
+static void eval_count(const struct run *r, const struct tc_expect *x, struct exp_result *o, int64_t *mark)
 {
 	int64_t a = x->after[0] ? anchor_ns(r, x->after) : INT64_MIN;
 	int64_t b = x->before[0] ? anchor_ns(r, x->before) : INT64_MAX;
@@ -193,30 +158,61 @@ static void eval_count(const struct run *r, const struct tc_expect *x, struct ex
 	snprintf(o->window, sizeof(o->window), "count %s %ld", x->op, x->n);
 	o->status = op_holds(x->op, n, x->n) ? EXP_PASS : EXP_FAIL;
 	if (first)
+		*mark = first->t_ns;
+	if (first)
 		snprintf(o->detail, sizeof(o->detail), "first at +%.3f s: %s -> %s %s",
 			 (first->t_ns - r->t0_ns) / NS, first->node, first->peer, first->text);
 }
 
-static void eval_first(const struct run *r, const struct tc_expect *x, struct exp_result *o)
+/* The expectation's window into o (text and numbers); -1 = it cannot be computed. */
+static int window_of(const struct run *r, const struct tc_expect *x, struct exp_result *o, int64_t a,
+		     double *lo, double *hi)
+{
+	char desc[sizeof(o->window)];
+	if (expect_window(r, &x->win, lo, hi, desc, sizeof(desc))) {
+		o->status = EXP_ERROR;
+		snprintf(o->detail, sizeof(o->detail), "cannot compute the window %s", x->win.text);
+		return -1;
+	}
+	snprintf(o->window, sizeof(o->window), "%s%s", x->win_before ? "before " : "", desc);
+	set_anchor(r, o, x->after, a);
+	set_window(r, o, a, *lo, *hi, x);
+	return 0;
+}
+
+/* dt after the anchor against the window: inside it, or (`before FORMULA`) ahead of it. */
+static void judge(const struct tc_expect *x, struct exp_result *o, double dt, double lo, double hi)
+{
+	if (!x->win_before) {
+		o->status = (dt >= lo && dt <= hi) ? EXP_PASS : EXP_FAIL;
+		return;
+	}
+	o->margin_s = lo - dt;
+	o->status = dt < lo ? EXP_PASS : EXP_FAIL;
+	size_t l = strlen(o->measured);
+	if (dt < lo)
+		snprintf(o->measured + l, sizeof(o->measured) - l, ", %.3f s before %s opens", lo - dt, x->win.text);
+	else
+		snprintf(o->measured + l, sizeof(o->measured) - l, ", not before %s (%.3f s %s its lower bound)",
+			 x->win.text, dt - lo, dt > hi ? "past" : "after");
+}
+
+static void eval_first(const struct run *r, const struct tc_expect *x, struct exp_result *o, int64_t *mark)
 {
 	int64_t a = anchor_ns(r, x->after);
 	int64_t b = x->before[0] ? anchor_ns(r, x->before) : INT64_MAX;
 	double lo, hi;
-	if (expect_window(r, &x->win, &lo, &hi, o->window, sizeof(o->window))) {
-		o->status = EXP_ERROR;
-		snprintf(o->detail, sizeof(o->detail), "cannot compute the window %s", x->win.text);
+	if (window_of(r, x, o, a, &lo, &hi))
 		return;
-	}
-	set_anchor(r, o, x->after, a);
-	set_window(r, o, a, lo, hi);
 	for (size_t i = 0; i < r->ev.n; i++) {
 		const struct ev *e = &r->ev.v[i];
 		if (e->t_ns >= a && e->t_ns < b && sel_match(&x->sel, e)) {
 			double dt = (e->t_ns - a) / NS;
 			set_measured(r, o, e->t_ns);
+			*mark = e->t_ns;
 			snprintf(o->measured, sizeof(o->measured), "%.3f s after %s", dt, x->after);
 			snprintf(o->detail, sizeof(o->detail), "%s -> %s %s", e->node, e->peer, e->text);
-			o->status = (dt >= lo && dt <= hi) ? EXP_PASS : EXP_FAIL;
+			judge(x, o, dt, lo, hi);
 			return;
 		}
 	}
@@ -375,7 +371,7 @@ static void eval_tshark(const struct run *r, struct exp_result *o)
 	o->status = frames > 0 && bad == 0 && isakmp_dec == isakmp_enc && esp_dec == esp ? EXP_PASS : EXP_FAIL;
 }
 
-static void eval_ping(const struct run *r, const struct tc_expect *x, struct exp_result *o)
+static void eval_ping(const struct run *r, const struct tc_expect *x, struct exp_result *o, int64_t *mark)
 {
 	const struct run_probe *p = find_probe(r, x->probe);
 	if (!p || !p->nrec) {
@@ -413,8 +409,11 @@ static void eval_ping(const struct run *r, const struct tc_expect *x, struct exp
 	}
 	if (x->kind == EXPK_PING_OUTAGE) {
 		size_t lost = 0, n = p->nrec - first_after;
-		for (size_t i = first_after; i < p->nrec; i++)
+		for (size_t i = first_after; i < p->nrec; i++) {
+			if (!p->rec[i].reply_ns && !lost)
+				*mark = p->rec[i].sent_ns;   /* `as NAME`: the first lost echo */
 			lost += p->rec[i].reply_ns == 0;
+		}
 		double span = (p->rec[p->nrec - 1].sent_ns - a) / NS;
 		snprintf(o->measured, sizeof(o->measured), "%zu/%zu echoes lost after %s (seq %u-%u), outage ≥ %.1f s",
 			 lost, n, x->after, p->rec[first_after].seq, p->rec[p->nrec - 1].seq, span);
@@ -424,18 +423,16 @@ static void eval_ping(const struct run *r, const struct tc_expect *x, struct exp
 	}
 	/* recovers: first answered echo after the first lost one after the anchor */
 	double lo, hi;
-	if (expect_window(r, &x->win, &lo, &hi, o->window, sizeof(o->window))) {
-		o->status = EXP_ERROR;
+	if (window_of(r, x, o, a, &lo, &hi))
 		return;
-	}
-	set_anchor(r, o, x->after, a);
-	set_window(r, o, a, lo, hi);
 	size_t i = first_after;
 	while (i < p->nrec && p->rec[i].reply_ns)
 		i++;
 	if (i == p->nrec) {
 		snprintf(o->measured, sizeof(o->measured), "no echo lost after %s", x->after);
-		o->status = lo <= 0 ? EXP_PASS : EXP_FAIL;
+		o->status = lo <= 0 || x->win_before ? EXP_PASS : EXP_FAIL;
+		if (x->win_before)
+			o->margin_s = lo;
 		return;
 	}
 	size_t first_lost = i;
@@ -449,9 +446,10 @@ static void eval_ping(const struct run *r, const struct tc_expect *x, struct exp
 	}
 	double dt = (p->rec[i].sent_ns - a) / NS;
 	set_measured(r, o, p->rec[i].sent_ns);
+	*mark = p->rec[i].sent_ns;
 	snprintf(o->measured, sizeof(o->measured), "%.3f s after %s (seq %u-%u lost, %zu echoes)", dt, x->after,
 		 p->rec[first_lost].seq, p->rec[i - 1].seq, i - first_lost);
-	o->status = (dt >= lo && dt <= hi) ? EXP_PASS : EXP_FAIL;
+	judge(x, o, dt, lo, hi);
 }
 
 void expect_evaluate(struct run *r)
@@ -463,18 +461,30 @@ void expect_evaluate(struct run *r)
 		snprintf(o->name, sizeof(o->name), "%s", x->written);
 		snprintf(o->file, sizeof(o->file), "%s/testcase.conf", r->tc->dir);
 		o->line = x->line;
-		/* an anchor that never ran (aborted timeline) makes the expectation an error */
-		if ((x->after[0] && !anchor_ns(r, x->after)) || (x->before[0] && !anchor_ns(r, x->before))) {
+		r->exp_ns[i] = 0;
+		/* an anchor that never happened makes the expectation an error: an action the
+		 * timeline never reached (aborted run), or an `expect … as NAME` that matched
+		 * nothing */
+		const char *missing = x->after[0] && !anchor_ns(r, x->after) ? x->after :
+				      x->before[0] && !anchor_ns(r, x->before) ? x->before : NULL;
+		if (missing) {
+			int k = anchor_exp(r, missing);
 			o->status = EXP_ERROR;
-			snprintf(o->detail, sizeof(o->detail), "the timeline never reached the named action");
+			if (k >= 0)
+				snprintf(o->detail, sizeof(o->detail), "anchor %s never happened: line %d '%s' matched "
+					 "nothing", missing, r->tc->exp[k].line, r->tc->exp[k].written);
+			else
+				snprintf(o->detail, sizeof(o->detail), "anchor %s never happened: the timeline never "
+					 "reached the action named %s", missing, missing);
+			snprintf(o->measured, sizeof(o->measured), "not judged: no %s", missing);
 			continue;
 		}
 		switch (x->kind) {
 		case EXPK_COUNT:
-			eval_count(r, x, o);
+			eval_count(r, x, o, &r->exp_ns[i]);
 			break;
 		case EXPK_FIRST:
-			eval_first(r, x, o);
+			eval_first(r, x, o, &r->exp_ns[i]);
 			break;
 		case EXPK_ESP_SPI:
 			eval_esp_spi(r, x, o);
@@ -483,7 +493,7 @@ void expect_evaluate(struct run *r)
 			eval_tshark(r, o);
 			break;
 		default:
-			eval_ping(r, x, o);
+			eval_ping(r, x, o, &r->exp_ns[i]);
 			break;
 		}
 	}

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include "testcase.h"
+#include "tcwin.h"
 #include "event.h"
 #include "../drivers/driver.h"
 #include "../capture/capture.h"
@@ -11,9 +12,8 @@
 #include "../report/report.h"
 
 #define RUN_MAX_PROBES 8
-/* Scheduling and capture-timestamp allowance added to every computed window (seconds,
- * unscaled): daemons run their timers on a busy 2-core machine. */
-#define RUN_WINDOW_SLACK_S 0.3
+/* Scheduling and capture-timestamp allowance of the timer formulas (tcwin.h). */
+#define RUN_WINDOW_SLACK_S TCWIN_SLACK_S
 
 struct run_probe {
 	char name[TC_NAME_MAX];
@@ -41,6 +41,7 @@ struct run {
 	uint64_t drop_handle[TC_MAX_ACTIONS];
 	int64_t t0_ns, end_ns;
 	int64_t act_ns[TC_MAX_ACTIONS];   /* when each action ran; 0 = not reached */
+	int64_t exp_ns[TC_MAX_EXPECTS];   /* the moment an `expect … as NAME` measured; 0 = none */
 	struct ev_list ev;
 	struct exp_result res[TC_MAX_EXPECTS + TC_MAX_ACTIONS];
 	int nres;
@@ -54,7 +55,7 @@ int run_testcase(struct run *r);
 void expect_evaluate(struct run *r);
 /* The window of an expectation in seconds (scaled), with a description; 0 or -1. */
 int expect_window(const struct run *r, const struct tc_window *w, double *lo, double *hi, char *desc, size_t len);
-/* The effective DPD config of a node as its implementation runs it. */
+/* The effective DPD config of a node as its implementation runs it (tcwin_effective_dpd). */
 struct dpd_cfg expect_effective_dpd(const struct node_spec *s);
 
 #endif

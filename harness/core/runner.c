@@ -601,6 +601,7 @@ static int write_skip_report(struct run *r)
 		return 2;
 	memset(&rep, 0, sizeof(rep));
 	snprintf(rep.testcase, sizeof(rep.testcase), "%s", r->tc->name);
+	snprintf(rep.variant, sizeof(rep.variant), "%s", r->tc->variant);
 	snprintf(rep.run_id, sizeof(rep.run_id), "%s", r->runid);
 	snprintf(rep.out_dir, sizeof(rep.out_dir), "%s", r->out_dir);
 	rep.time_scale = r->scale;
@@ -733,6 +734,7 @@ teardown:
 		verdict = 2;
 
 	snprintf(rep.testcase, sizeof(rep.testcase), "%s", tc->name);
+	snprintf(rep.variant, sizeof(rep.variant), "%s", tc->variant);
 	snprintf(rep.run_id, sizeof(rep.run_id), "%s", r->runid);
 	snprintf(rep.out_dir, sizeof(rep.out_dir), "%s", r->out_dir);
 	rep.time_scale = r->scale;

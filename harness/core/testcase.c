@@ -1,4 +1,7 @@
 /* testcase.c — parse a testcase folder (see testcase.h and README.md). */
+#include <ctype.h>
+#include <dirent.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +63,22 @@ static int take_as(struct pctx *c, struct tok_line *t, char *name)
 		snprintf(name, TC_NAME_MAX, "%s", t->w[t->n - 1]);
 		t->n -= 2;
 	}
+	return 0;
+}
+
+/* Anchor names are one namespace: actions' and expectations' `as NAME`. */
+static int name_taken(struct pctx *c, const struct testcase *tc, const char *name)
+{
+	if (!name[0])
+		return 0;
+	if (!strcmp(name, "start") || !strcmp(name, "end"))
+		return fail(c, "'%s' is a reserved anchor name (the run's start and end)", name);
+	for (int i = 0; i < tc->nact; i++)
+		if (!strcmp(tc->act[i].name, name))
+			return fail(c, "name '%s' already used on line %d", name, tc->act[i].line);
+	for (int i = 0; i < tc->nexp; i++)
+		if (!strcmp(tc->exp[i].name, name))
+			return fail(c, "name '%s' already used on line %d", name, tc->exp[i].line);
 	return 0;
 }
 
@@ -278,9 +297,8 @@ static int parse_action(struct pctx *c, struct testcase *tc, struct tok_line *t)
 	} else {
 		return fail(c, "%s; got '%s'", form, k);
 	}
-	for (int i = 0; i < tc->nact; i++)
-		if (a->name[0] && !strcmp(tc->act[i].name, a->name))
-			return fail(c, "name '%s' already used on line %d", a->name, tc->act[i].line);
+	if (name_taken(c, tc, a->name))
+		return -1;
 	tc->nact++;
 	return 0;
 }
@@ -341,13 +359,19 @@ static int parse_range(const char *s, double *lo, double *hi)
 		return -1;
 	memcpy(a, s, dots - s);
 	a[dots - s] = '\0';
-	return (tok_double(a, lo) || tok_double(dots + 2, hi) || *lo > *hi) ? -1 : 0;
+	return (tok_double(a, lo) || tok_double(dots + 2, hi) || !isfinite(*lo) || !isfinite(*hi) || *lo > *hi) ?
+	       -1 : 0;
 }
 
-static int parse_window(struct pctx *c, const struct testcase *tc, char **w, int n, int *used, struct tc_window *win)
+/* FORMULA(NODE) [plus LO..HI] or LO..HI after `kw` (within, or before for a window to
+ * beat — no literal there: `before NAME` is an anchor). */
+static int parse_window(struct pctx *c, const struct testcase *tc, const char *kw, char **w, int n, int *used,
+			struct tc_window *win)
 {
-	static const char *f = "expected 'within dpd-detect(NODE)|vrrp-takeover(NODE)|hsrp-takeover(NODE) "
-			       "[plus LO..HI]' or 'within LO..HI'";
+	const int before = !strcmp(kw, "before");
+	char f[300];
+	snprintf(f, sizeof(f), "expected '%s dpd-detect(NODE)|dpd-probe-to-dead(NODE)|vrrp-takeover(NODE)|"
+		 "hsrp-takeover(NODE) [plus LO..HI]'%s", kw, before ? " or 'before NAME'" : " or 'within LO..HI'");
 	memset(win, 0, sizeof(*win));
 	if (n < 1)
 		return fail(c, "%s", f);
@@ -355,6 +379,8 @@ static int parse_window(struct pctx *c, const struct testcase *tc, char **w, int
 	if (sscanf(w[0], "%31[a-z-](%31[^)])", fn, node) == 2 && w[0][strlen(w[0]) - 1] == ')') {
 		if (!strcmp(fn, "dpd-detect"))
 			win->formula = F_DPD_DETECT;
+		else if (!strcmp(fn, "dpd-probe-to-dead"))
+			win->formula = F_DPD_PROBE_TO_DEAD;
 		else if (!strcmp(fn, "vrrp-takeover"))
 			win->formula = F_VRRP_TAKEOVER;
 		else if (!strcmp(fn, "hsrp-takeover"))
@@ -365,20 +391,22 @@ static int parse_window(struct pctx *c, const struct testcase *tc, char **w, int
 		if (check_node(c, tc, node, 0))
 			return -1;
 		const struct node_spec *s = tc_node_spec(tc, node);
-		if (win->formula == F_DPD_DETECT && (!s || s->dpd.style == DPD_OFF))
-			return fail(c, "dpd-detect(%s): node %s has no DPD line", node, node);
+		if ((win->formula == F_DPD_DETECT || win->formula == F_DPD_PROBE_TO_DEAD) &&
+		    (!s || s->dpd.style == DPD_OFF))
+			return fail(c, "%s(%s): node %s has no DPD line", fn, node, node);
 		if (win->formula == F_VRRP_TAKEOVER && (!s || !s->nvrrp))
 			return fail(c, "vrrp-takeover(%s): node %s has no vrrp line", node, node);
 		if (win->formula == F_HSRP_TAKEOVER)
 			return fail(c, "hsrp-takeover(%s): no node file can describe HSRP yet (it comes with "
 				    "refgw's HSRP); use vrrp-takeover or dpd-detect", node);
 		*used = 1;
-		if (n >= 3 && !strcmp(w[1], "plus")) {
-			if (parse_range(w[2], &win->plus_lo, &win->plus_hi))
-				return fail(c, "%s; bad 'plus %s'", f, w[2]);
+		if (n >= 2 && !strcmp(w[1], "plus")) {
+			if (n < 3 || parse_range(w[2], &win->plus_lo, &win->plus_hi))
+				return fail(c, "%s; bad 'plus %s' (expected LO..HI in seconds, e.g. 0..2 or -0.15..0.15)",
+					    f, n < 3 ? "" : w[2]);
 			*used = 3;
 		}
-	} else if (!parse_range(w[0], &win->lo, &win->hi)) {
+	} else if (!before && !parse_range(w[0], &win->lo, &win->hi)) {
 		win->formula = F_LITERAL;
 		*used = 1;
 	} else {
@@ -403,15 +431,28 @@ static int check_anchor(struct pctx *c, const struct testcase *tc, const char *n
 	for (int i = 0; i < tc->nact; i++)
 		if (!strcmp(tc->act[i].name, name))
 			return 0;
-	return fail(c, "no action named '%s' (name one with 'as %s'; 'start' and 'end' always exist)", name, name);
+	for (int i = 0; i < tc->nexp; i++)
+		if (!strcmp(tc->exp[i].name, name))
+			return 0;
+	return fail(c, "no action or earlier expectation named '%s' (name one with 'as %s'; 'start' and 'end' "
+		    "always exist)", name, name);
 }
 
-/* Trailing clauses: after A, before B, within WINDOW, spi old|new, until end. */
+/* Trailing clauses: after A, before B, within WINDOW, before FORMULA(NODE) [plus …],
+ * spi old|new, until end. */
 static int parse_clauses(struct pctx *c, const struct testcase *tc, char **w, int n, struct tc_expect *e,
 			 int *has_within, int *has_spi, int *has_until)
 {
 	for (int i = 0; i < n; ) {
-		if (i + 1 < n && (!strcmp(w[i], "after") || !strcmp(w[i], "before"))) {
+		if (i + 1 < n && !strcmp(w[i], "before") && strchr(w[i + 1], '(')) {
+			int used;
+			if (*has_within || e->win_before)
+				return fail(c, "one window per expectation: 'within …' or 'before FORMULA(NODE)'");
+			if (parse_window(c, tc, "before", w + i + 1, n - i - 1, &used, &e->win))
+				return -1;
+			e->win_before = 1;
+			i += 1 + used;
+		} else if (i + 1 < n && (!strcmp(w[i], "after") || !strcmp(w[i], "before"))) {
 			char *dst = !strcmp(w[i], "after") ? e->after : e->before;
 			snprintf(dst, TC_NAME_MAX, "%s", w[i + 1]);
 			if (check_anchor(c, tc, dst))
@@ -419,7 +460,9 @@ static int parse_clauses(struct pctx *c, const struct testcase *tc, char **w, in
 			i += 2;
 		} else if (!strcmp(w[i], "within")) {
 			int used;
-			if (parse_window(c, tc, w + i + 1, n - i - 1, &used, &e->win))
+			if (*has_within || e->win_before)
+				return fail(c, "one window per expectation: 'within …' or 'before FORMULA(NODE)'");
+			if (parse_window(c, tc, "within", w + i + 1, n - i - 1, &used, &e->win))
 				return -1;
 			*has_within = 1;
 			i += 1 + used;
@@ -432,13 +475,13 @@ static int parse_clauses(struct pctx *c, const struct testcase *tc, char **w, in
 			i += 2;
 		} else {
 			return fail(c, "unexpected '%s' (expected 'after NAME', 'before NAME', 'within …', "
-				    "'spi old|new' or 'until end')", w[i]);
+				    "'before FORMULA(NODE)', 'spi old|new', 'until end' or a final 'as NAME')", w[i]);
 		}
 	}
 	return 0;
 }
 
-static int parse_expect(struct pctx *c, struct testcase *tc, struct tok_line *t, const char *raw)
+static int parse_expect_body(struct pctx *c, struct testcase *tc, struct tok_line *t, const char *raw)
 {
 	static const char *form = "expected 'expect none|some|first|count OP N EVENT …', "
 				  "'expect esp from NODE [to NODE] after NAME spi old|new' or "
@@ -503,8 +546,11 @@ static int parse_expect(struct pctx *c, struct testcase *tc, struct tok_line *t,
 			return fail(c, "a ping %s expectation needs 'after NAME'", w[2]);
 		if (e->kind == EXPK_PING_OUTAGE && !has_until)
 			return fail(c, "expected 'expect ping NAME outage after NAME until end'");
-		if (e->kind == EXPK_PING_RECOVERS && !has_within)
-			return fail(c, "expected 'expect ping NAME recovers after NAME within …'");
+		if (e->kind == EXPK_PING_RECOVERS && !has_within && !e->win_before)
+			return fail(c, "expected 'expect ping NAME recovers after NAME within …' or "
+				    "'expect ping NAME recovers after NAME before FORMULA(NODE)'");
+		if (e->kind == EXPK_PING_OUTAGE && (has_within || e->win_before))
+			return fail(c, "expected 'expect ping NAME outage after NAME until end' (no window)");
 		tc->nexp++;
 		return 0;
 	}
@@ -513,7 +559,7 @@ static int parse_expect(struct pctx *c, struct testcase *tc, struct tok_line *t,
 		if (parse_sel(c, tc, w, n, &used, &e->sel) ||
 		    parse_clauses(c, tc, w + used, n - used, e, &has_within, &has_spi, &has_until))
 			return -1;
-		if (!has_spi || !e->after[0] || !e->sel.from[0])
+		if (!has_spi || !e->after[0] || !e->sel.from[0] || has_within || e->win_before)
 			return fail(c, "expected 'expect esp from NODE [to NODE] after NAME spi old|new'");
 		tc->nexp++;
 		return 0;
@@ -539,18 +585,221 @@ static int parse_expect(struct pctx *c, struct testcase *tc, struct tok_line *t,
 	if (parse_sel(c, tc, w, n, &used, &e->sel) ||
 	    parse_clauses(c, tc, w + used, n - used, e, &has_within, &has_spi, &has_until))
 		return -1;
-	if (e->kind == EXPK_FIRST && (!has_within || !e->after[0]))
-		return fail(c, "expected 'expect first EVENT … after NAME within …'");
-	if (e->kind == EXPK_COUNT && has_within)
-		return fail(c, "'within' goes with 'expect first …'; a count takes 'after'/'before'");
+	if (e->kind == EXPK_FIRST && ((!has_within && !e->win_before) || !e->after[0]))
+		return fail(c, "expected 'expect first EVENT … after NAME within …' or "
+			    "'expect first EVENT … after NAME before FORMULA(NODE)'");
+	if (e->kind == EXPK_COUNT && (has_within || e->win_before))
+		return fail(c, "a window ('within …', 'before FORMULA(NODE)') goes with 'expect first …'; "
+			    "a count takes 'after NAME'/'before NAME'");
 	tc->nexp++;
 	return 0;
 }
 
-static int parse_conf(struct pctx *c, struct testcase *tc, char *text)
+/* An expectation line; a final `as NAME` makes the moment it measures (the first matching
+ * event, the first answered echo of a recovery, the first lost echo of an outage) an
+ * anchor for later expectations. */
+static int parse_expect(struct pctx *c, struct testcase *tc, struct tok_line *t, const char *raw)
 {
-	int in_timeline = 0;
-	char topo[256] = "topology.lab";
+	char name[TC_NAME_MAX] = "";
+	if (take_as(c, t, name) || parse_expect_body(c, tc, t, raw))
+		return -1;
+	struct tc_expect *e = &tc->exp[tc->nexp - 1];
+	if (!name[0])
+		return 0;
+	if (e->kind != EXPK_FIRST && e->kind != EXPK_COUNT && e->kind != EXPK_PING_RECOVERS &&
+	    e->kind != EXPK_PING_OUTAGE)
+		return fail(c, "'as NAME' goes with 'expect first|some|count …' (the first matching event) or "
+			    "'expect ping NAME recovers|outage …' (the first answered / lost echo)");
+	if (e->kind == EXPK_COUNT && !strcmp(e->op, "==") && e->n == 0)
+		return fail(c, "'as %s' names the first matching event, but this expectation wants none", name);
+	tc->nexp--;            /* not yet its own rival */
+	if (name_taken(c, tc, name))
+		return -1;
+	tc->nexp++;
+	snprintf(e->name, sizeof(e->name), "%s", name);
+	return 0;
+}
+
+/* A variant name: letters, digits, '-' and '_' (it names a folder and a CTest label). */
+static int variant_name_ok(const char *s)
+{
+	if (!*s || strlen(s) >= TC_NAME_MAX)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
+			return 0;
+	return 1;
+}
+
+static int variant_index(const struct testcase *tc, const char *name)
+{
+	for (int i = 0; i < tc->nvariants; i++)
+		if (!strcmp(tc->variants[i], name))
+			return i;
+	return -1;
+}
+
+static void variant_list(const struct testcase *tc, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (int i = 0; i < tc->nvariants; i++) {
+		size_t l = strlen(buf);
+		snprintf(buf + l, len - l, "%s%s", i ? " " : "", tc->variants[i]);
+	}
+}
+
+/* variants NAME… — the first is the default; `want` ("" = default) must be one. */
+static int parse_variants(struct pctx *c, struct testcase *tc, const struct tok_line *t, const char *want)
+{
+	static const char *f = "expected 'variants NAME…' (gateway implementations, e.g. 'variants strongswan "
+			       "refgw'; the first is the default)";
+	if (tc->nvariants)
+		return fail(c, "a second 'variants' line (the first is line %d)", tc->variants_line);
+	if (t->n < 2)
+		return fail(c, "%s", f);
+	if (t->n - 1 > TC_MAX_VARIANTS)
+		return fail(c, "%s; at most %d variants", f, TC_MAX_VARIANTS);
+	for (int i = 1; i < t->n; i++) {
+		if (!variant_name_ok(t->w[i]))
+			return fail(c, "%s; bad name '%s' (letters, digits, '-', '_', at most %d characters)", f,
+				    t->w[i], TC_NAME_MAX - 1);
+		if (variant_index(tc, t->w[i]) >= 0)
+			return fail(c, "variant '%s' named twice", t->w[i]);
+		snprintf(tc->variants[tc->nvariants++], TC_NAME_MAX, "%s", t->w[i]);
+	}
+	tc->variants_line = c->line;
+	if (want[0] && variant_index(tc, want) < 0) {
+		char list[TC_MAX_VARIANTS * TC_NAME_MAX];
+		variant_list(tc, list, sizeof(list));
+		return fail(c, "no variant '%s' (this testcase's variants: %s)", want, list);
+	}
+	snprintf(tc->variant, sizeof(tc->variant), "%s", want[0] ? want : tc->variants[0]);
+	return 0;
+}
+
+/* `only VARIANT[,VARIANT…]: LINE` — *mine: the loaded variant is listed; *rest: LINE. */
+static int parse_only(struct pctx *c, const struct testcase *tc, const char *line, const struct tok_line *t,
+		      int *mine, const char **rest)
+{
+	static const char *f = "expected 'only VARIANT[,VARIANT…]: LINE'";
+	if (!tc->nvariants)
+		return fail(c, "'only …' needs the 'variants NAME…' line before it");
+	*mine = 0;
+	int i, done = 0;
+	for (i = 1; i < t->n && !done; i++) {
+		char word[256];
+		snprintf(word, sizeof(word), "%s", t->w[i]);
+		size_t l = strlen(word);
+		if (l && word[l - 1] == ':') {
+			word[--l] = '\0';
+			done = 1;
+		} else if (!(l && word[l - 1] == ',') && !(i + 1 < t->n && (t->w[i + 1][0] == ':' ||
+									 t->w[i + 1][0] == ','))) {
+			return fail(c, "%s, got '%s'", f, t->w[i]);   /* names are joined by ',' and end at ':' */
+		}
+		for (char *tokp = NULL, *v = strtok_r(word, ",", &tokp); v; v = strtok_r(NULL, ",", &tokp)) {
+			if (!variant_name_ok(v))
+				return fail(c, "%s, got '%s'", f, t->w[i]);
+			if (variant_index(tc, v) < 0) {
+				char list[TC_MAX_VARIANTS * TC_NAME_MAX];
+				variant_list(tc, list, sizeof(list));
+				return fail(c, "no variant '%s' (the variants line %d names: %s)", v, tc->variants_line, list);
+			}
+			*mine |= !strcmp(v, tc->variant);
+		}
+	}
+	if (!done || i >= t->n)
+		return fail(c, "%s", f);
+	/* the names hold no ':', so the first one ends the prefix */
+	*rest = strchr(line, ':') + 1;
+	return 0;
+}
+
+/* A header value: the selected variant's `only` line wins over the common one, whatever
+ * their order. */
+static void set_header(char *dst, size_t len, const char *v, int from_only, int *locked)
+{
+	if (from_only || !*locked)
+		snprintf(dst, len, "%s", v);
+	*locked |= from_only;
+}
+
+/* nodes/<VARIANT>/ folders and node files: each must belong to a variant (when the
+ * testcase names variants) / to a topology node. */
+static int check_node_files(struct pctx *c, const struct testcase *tc, const char *sub)
+{
+	char path[1200];
+	snprintf(path, sizeof(path), "%s/nodes%s%s", tc->dir, sub[0] ? "/" : "", sub);
+	DIR *d = opendir(path);
+	if (!d)
+		return 0;
+	int rc = 0;
+	for (struct dirent *de; rc == 0 && (de = readdir(d)) != NULL; ) {
+		const char *nm = de->d_name;
+		char full[1500];
+		struct stat st;
+		if (nm[0] == '.')
+			continue;
+		snprintf(full, sizeof(full), "%s/%s", path, nm);
+		if (stat(full, &st))
+			continue;
+		size_t l = strlen(nm);
+		if (S_ISDIR(st.st_mode) && !sub[0]) {
+			/* without a variants line a sub-folder is nobody's (a variant being prepared) */
+			if (!tc->nvariants)
+				continue;
+			if (variant_index(tc, nm) < 0 && (c->line = tc->variants_line) > 0)
+				rc = fail(c, "%s/ is the folder of variant '%s', which the variants line (line %d) does "
+					  "not name", full, nm, tc->variants_line);
+			else
+				rc = check_node_files(c, tc, nm);
+		} else if (S_ISREG(st.st_mode) && l > 5 && !strcmp(nm + l - 5, ".node")) {
+			char node[LAB_NAME_MAX + 8];
+			snprintf(node, sizeof(node), "%.*s", (int)(l - 5), nm);
+			if (lab_find_node(&tc->topo, node) < 0) {
+				snprintf(c->err, c->errlen, "%s:1: no node '%s' in %s (a node file is named after its node)",
+					 full, node, tc->topo_file);
+				rc = -1;
+			}
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+/* The topology, then each node's file: nodes/<VARIANT>/<NODE>.node when the loaded
+ * variant has one, else nodes/<NODE>.node (none = a node without daemons). */
+static int load_topology_and_nodes(struct pctx *c, struct testcase *tc, const char *topo)
+{
+	char path[1024], err2[LAB_ERR_MAX];
+	if ((size_t)snprintf(tc->topo_file, sizeof(tc->topo_file), "%s/%s", tc->dir, topo) >= sizeof(tc->topo_file))
+		return fail(c, "path of the topology file too long");
+	snprintf(path, sizeof(path), "%s", tc->topo_file);
+	if (lab_topo_load(path, &tc->topo, err2, sizeof(err2))) {
+		snprintf(c->err, c->errlen, "%s", err2);
+		return -1;
+	}
+	for (int i = 0; i < tc->topo.nnodes; i++) {
+		struct stat st;
+		int found = 0;
+		if (tc->variant[0]) {
+			snprintf(path, sizeof(path), "%s/nodes/%s/%s.node", tc->dir, tc->variant, tc->topo.nodes[i].name);
+			found = stat(path, &st) == 0;
+		}
+		if (!found) {
+			snprintf(path, sizeof(path), "%s/nodes/%s.node", tc->dir, tc->topo.nodes[i].name);
+			found = stat(path, &st) == 0;
+		}
+		if (found && node_spec_load(path, &tc->nodes[i], c->err, c->errlen))
+			return -1;
+	}
+	return check_node_files(c, tc, "");
+}
+
+static int parse_conf(struct pctx *c, struct testcase *tc, char *text, const char *want)
+{
+	int in_timeline = 0, locked_topo = 0, locked_summary = 0, locked_seed = 0, locked_rt = 0;
+	char topo[256] = "topology.lab", labels_common[128] = "", labels_variant[128] = "";
 
 	c->line = 0;
 	for (char *p = text; *p; ) {
@@ -559,9 +808,25 @@ static int parse_conf(struct pctx *c, struct testcase *tc, char *text)
 			*nl = '\0';
 		c->line++;
 		struct tok_line t;
+		const char *raw = p;
+		int from_only = 0, skip = 0;
 		if (tok_split(p, &t))
 			return fail(c, "unterminated quote or too many words");
-		if (t.n) {
+		if (t.n && !strcmp(t.w[0], "only")) {
+			int mine = 0;
+			if (parse_only(c, tc, p, &t, &mine, &raw))
+				return -1;
+			if (tok_split(raw, &t))
+				return fail(c, "unterminated quote or too many words");
+			if (!t.n)
+				return fail(c, "expected 'only VARIANT[,VARIANT…]: LINE'");
+			if (!strcmp(t.w[0], "only") || !strcmp(t.w[0], "variants") || !strcmp(t.w[0], "timeline") ||
+			    !strcmp(t.w[0], "testcase"))
+				return fail(c, "'%s' cannot be variant-only", t.w[0]);
+			from_only = 1;
+			skip = !mine;
+		}
+		if (t.n && !skip) {
 			const char *k = t.w[0];
 			if (!strcmp(k, "at")) {
 				if (!in_timeline)
@@ -573,31 +838,33 @@ static int parse_conf(struct pctx *c, struct testcase *tc, char *text)
 			} else if (!strcmp(k, "expect")) {
 				if (!in_timeline)
 					return fail(c, "'expect …' lines go after the 'timeline' line");
-				if (parse_expect(c, tc, &t, p))
+				if (parse_expect(c, tc, &t, raw))
 					return -1;
 			} else if (!strcmp(k, "timeline")) {
 				if (t.n != 1)
 					return fail(c, "expected 'timeline' alone");
+				if (in_timeline)
+					return fail(c, "a second 'timeline' line");
+				if (want[0] && !tc->nvariants)
+					return fail(c, "no variant '%s': this testcase has no 'variants' line (run it "
+						    "without a variant)", want);
 				/* load topology + nodes now: actions and expectations refer to them */
-				char path[1024], err2[LAB_ERR_MAX];
-				if ((size_t)snprintf(tc->topo_file, sizeof(tc->topo_file), "%s/%s", tc->dir, topo) >=
-				    sizeof(tc->topo_file))
-					return fail(c, "path of the topology file too long");
-				snprintf(path, sizeof(path), "%s", tc->topo_file);
-				if (lab_topo_load(path, &tc->topo, err2, sizeof(err2))) {
-					snprintf(c->err, c->errlen, "%s", err2);
+				if (load_topology_and_nodes(c, tc, topo))
 					return -1;
-				}
-				for (int i = 0; i < tc->topo.nnodes; i++) {
-					struct stat st;
-					snprintf(path, sizeof(path), "%s/nodes/%s.node", tc->dir, tc->topo.nodes[i].name);
-					if (stat(path, &st) == 0 &&
-					    node_spec_load(path, &tc->nodes[i], c->err, c->errlen))
-						return -1;
-				}
 				in_timeline = 1;
 			} else if (in_timeline) {
 				return fail(c, "expected 'at …' or 'expect …' in the timeline, got '%s'", k);
+			} else if (!strcmp(k, "variants")) {
+				if (parse_variants(c, tc, &t, want))
+					return -1;
+			} else if (!strcmp(k, "realtime-run")) {
+				if (t.n != 2 || (strcmp(t.w[1], "yes") && strcmp(t.w[1], "no")))
+					return fail(c, "expected 'realtime-run yes|no' (yes: CTest also runs the testcase "
+						    "at --time-scale 1)");
+				int v = !strcmp(t.w[1], "yes");
+				if (from_only || !locked_rt)
+					tc->realtime_run = v;
+				locked_rt |= from_only;
 			} else if (t.n >= 2 && (!strcmp(k, "testcase") || !strcmp(k, "summary") ||
 						!strcmp(k, "seed") || !strcmp(k, "labels") || !strcmp(k, "topology"))) {
 				char joined[256] = "";
@@ -608,15 +875,19 @@ static int parse_conf(struct pctx *c, struct testcase *tc, char *text)
 				if (!strcmp(k, "testcase"))
 					snprintf(tc->name, sizeof(tc->name), "%s", joined);
 				else if (!strcmp(k, "summary"))
-					snprintf(tc->summary, sizeof(tc->summary), "%s", joined);
+					set_header(tc->summary, sizeof(tc->summary), joined, from_only, &locked_summary);
 				else if (!strcmp(k, "seed"))
-					snprintf(tc->seed, sizeof(tc->seed), "%s", joined);
-				else if (!strcmp(k, "labels"))
-					snprintf(tc->labels, sizeof(tc->labels), "%s", joined);
+					set_header(tc->seed, sizeof(tc->seed), joined, from_only, &locked_seed);
+				else if (!strcmp(k, "labels") && from_only) {
+					size_t l = strlen(labels_variant);
+					snprintf(labels_variant + l, sizeof(labels_variant) - l, "%s%s", l ? " " : "", joined);
+				} else if (!strcmp(k, "labels"))
+					snprintf(labels_common, sizeof(labels_common), "%s", joined);
 				else
-					snprintf(topo, sizeof(topo), "%s", joined);
+					set_header(topo, sizeof(topo), joined, from_only, &locked_topo);
 			} else {
-				return fail(c, "expected testcase, summary, seed, labels, topology or timeline; got '%s'", k);
+				return fail(c, "expected testcase, summary, seed, labels, topology, variants, realtime-run, "
+					    "'only VARIANT: …' or timeline; got '%s'", k);
 			}
 		}
 		if (nl)
@@ -627,24 +898,41 @@ static int parse_conf(struct pctx *c, struct testcase *tc, char *text)
 		return fail(c, "no 'timeline' section");
 	if (!tc->nact || tc->act[tc->nact - 1].kind != ACT_END)
 		return fail(c, "the timeline must finish with 'at … end'");
+	/* the common labels, then the variant's own (CTest adds the variant's name) */
+	snprintf(tc->labels, sizeof(tc->labels), "%s%s%s", labels_common,
+		 labels_common[0] && labels_variant[0] ? " " : "", labels_variant);
 	return 0;
 }
 
 int tc_load(const char *dir, struct testcase *tc, char *err, size_t errlen)
 {
+	return tc_load_variant(dir, NULL, tc, err, errlen);
+}
+
+int tc_load_variant(const char *dir, const char *variant, struct testcase *tc, char *err, size_t errlen)
+{
 	char path[1024];
-	snprintf(path, sizeof(path), "%s/testcase.conf", dir);
+	int dl = (int)strlen(dir);
+	while (dl > 1 && dir[dl - 1] == '/')
+		dl--;
+	snprintf(path, sizeof(path), "%.*s/testcase.conf", dl, dir);
 	char *text = tok_slurp(path);
 	if (!text) {
 		snprintf(err, errlen, "%s: cannot read (is %s a testcase folder?)", path, dir);
 		return -1;
 	}
-	int rc = tc_parse(dir, path, text, tc, err, errlen);
+	int rc = tc_parse_variant(dir, path, variant, text, tc, err, errlen);
 	free(text);
 	return rc;
 }
 
 int tc_parse(const char *dir, const char *conf_path, char *text, struct testcase *tc, char *err, size_t errlen)
+{
+	return tc_parse_variant(dir, conf_path, NULL, text, tc, err, errlen);
+}
+
+int tc_parse_variant(const char *dir, const char *conf_path, const char *variant, char *text, struct testcase *tc,
+		     char *err, size_t errlen)
 {
 	memset(tc, 0, sizeof(*tc));
 	snprintf(tc->dir, sizeof(tc->dir), "%s", dir);
@@ -654,5 +942,10 @@ int tc_parse(const char *dir, const char *conf_path, char *text, struct testcase
 	const char *base = strrchr(tc->dir, '/');
 	snprintf(tc->name, sizeof(tc->name), "%s", base ? base + 1 : tc->dir);
 	struct pctx c = { conf_path, 0, err, errlen };
-	return parse_conf(&c, tc, text);
+	return parse_conf(&c, tc, text, variant ? variant : "");
+}
+
+void tc_full_name(const struct testcase *tc, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", tc->name, tc->variant[0] ? "/" : "", tc->variant);
 }

@@ -1,6 +1,9 @@
 /* testcase.h — a testcase folder: testcase.conf (header + timeline of actions and
- * expectations), topology.lab (netns-lab), nodes/<NODE>.node. Format in README.md,
- * "What a testcase looks like". Every parse error names file:line and the expected form.
+ * expectations), topology.lab (netns-lab), nodes/<NODE>.node, and per gateway
+ * implementation variant nodes/<VARIANT>/<NODE>.node overriding the common file. Format
+ * in README.md, "What a testcase looks like". A testcase is loaded for one variant: lines
+ * `only VARIANT[,VARIANT…]: …` of other variants are left out. Every parse error names
+ * file:line and the expected form.
  */
 #ifndef HARNESS_TESTCASE_H
 #define HARNESS_TESTCASE_H
@@ -11,6 +14,7 @@
 #define TC_MAX_ACTIONS 64
 #define TC_MAX_EXPECTS 64
 #define TC_NAME_MAX    32
+#define TC_MAX_VARIANTS 8
 
 enum tc_act_kind {
 	ACT_START, ACT_STOP, ACT_WAIT_SA, ACT_PING, ACT_PING_STOP, ACT_SHUTDOWN, ACT_NO_SHUTDOWN,
@@ -70,7 +74,7 @@ struct tc_sel {
 	char text[96];             /* SEL_LOG / SEL_STATE substring */
 };
 
-enum tc_formula { F_NONE, F_DPD_DETECT, F_VRRP_TAKEOVER, F_HSRP_TAKEOVER, F_LITERAL };
+enum tc_formula { F_NONE, F_DPD_DETECT, F_DPD_PROBE_TO_DEAD, F_VRRP_TAKEOVER, F_HSRP_TAKEOVER, F_LITERAL };
 
 struct tc_window {
 	enum tc_formula formula;
@@ -88,7 +92,10 @@ struct tc_expect {
 	char op[3];                /* "==", ">=", "<=", ">", "<" */
 	long n;
 	char after[TC_NAME_MAX], before[TC_NAME_MAX];   /* anchors ("" none) */
+	char name[TC_NAME_MAX];    /* `as NAME`: the first matching event is an anchor */
 	struct tc_window win;
+	int win_before;            /* `before FORMULA(NODE)`: win is what the measured time
+	                              must beat (come before its lower bound), not hit */
 	int spi_new;               /* EXPK_ESP_SPI: 1 new, 0 old */
 	char probe[TC_NAME_MAX];
 	char pattern[64];          /* EXPK_PING_PATTERN */
@@ -99,7 +106,12 @@ struct testcase {
 	char name[64];
 	char summary[256];
 	char seed[32];
-	char labels[128];
+	char labels[128];          /* the labels line + the selected variant's `only …: labels` */
+	int realtime_run;          /* `realtime-run yes`: CTest adds a run at --time-scale 1 */
+	char variants[TC_MAX_VARIANTS][TC_NAME_MAX];   /* the `variants` line; the first is the default */
+	int nvariants;
+	int variants_line;
+	char variant[TC_NAME_MAX]; /* the variant loaded ("" = the testcase has none) */
 	char topo_file[512];
 	struct lab_topo topo;
 	struct node_spec nodes[LAB_MAX_NODES];   /* indexed like topo.nodes; name "" = no daemons */
@@ -109,11 +121,19 @@ struct testcase {
 	int nexp;
 };
 
-/* Load a testcase folder; on error, err holds "file:line: …". */
+/* Load a testcase folder in its default variant (the first of the `variants` line, or
+ * the one unnamed variant); on error, err holds "file:line: …". */
 int tc_load(const char *dir, struct testcase *tc, char *err, size_t errlen);
+/* The same for one variant by name (NULL or "" = the default); a name the `variants`
+ * line does not list is an error. */
+int tc_load_variant(const char *dir, const char *variant, struct testcase *tc, char *err, size_t errlen);
 /* The same with testcase.conf given as text (topology and node files are still read
  * from `dir`); lines are split in place and restored. */
 int tc_parse(const char *dir, const char *conf_path, char *text, struct testcase *tc, char *err, size_t errlen);
+int tc_parse_variant(const char *dir, const char *conf_path, const char *variant, char *text, struct testcase *tc,
+		     char *err, size_t errlen);
+/* "rbm-switchover-dpd/refgw", or the name alone when the testcase has no variants. */
+void tc_full_name(const struct testcase *tc, char *buf, size_t len);
 const struct node_spec *tc_node_spec(const struct testcase *tc, const char *node);
 
 #endif

@@ -15,7 +15,7 @@ struct exp_result {
 	char file[256]; int line;
 	enum exp_status status;
 	char measured[160];      /* "12.431 s", "3 messages", "spi 0xc2b1a0f3" */
-	char window[160];        /* "[9.000 s, 12.300 s] from SWITCH (dpd comware interval 3 retry 3)" */
+	char window[240];        /* "[9.000 s, 12.300 s] from SWITCH (dpd comware interval 3 retry 3)" */
 	char detail[512];        /* why it failed / what was seen */
 	double seconds;          /* time spent evaluating or waiting */
 	/* Numeric view of the same judgement for the picture, in seconds from the run start
@@ -25,10 +25,16 @@ struct exp_result {
 	int has_measured; double measured_s;          /* when the measured thing happened */
 	int has_anchor;  double anchor_s;             /* the moment the window counts from */
 	char anchor[32];                              /* its name: "SWITCH", "first R-U-THERE" */
+	char window_name[64];    /* the window as written: "dpd-detect(F1060) plus 0..2", "0..1" */
+	/* `before FORMULA(NODE)`: the window is a reference the measured time had to beat
+	 * (come before its lower bound), shown beside it; margin_s = the window's lower bound
+	 * minus the measured time, > 0 = that much sooner. */
+	int before_window; double margin_s;
 };
 
 struct run_report {
 	char testcase[128];
+	char variant[32];        /* the gateway implementation variant run ("" = the testcase has none) */
 	char run_id[16];
 	char out_dir[512];
 	double time_scale;

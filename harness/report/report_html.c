@@ -732,9 +732,17 @@ static void hv_exps(const struct hv *h, int y)
 			hi = hv_xs(h, x->win_hi_s);
 			if (hi - lo < 2)
 				hi = lo + 2;
-			fprintf(h->f, "<rect class=\"winf\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"16\"/>"
-				"<path class=\"win\" d=\"M%.1f %dh-4v16h4M%.1f %dh4v16h-4M%.1f %dH%.1f\"/>",
-				lo, yy, hi - lo, lo + 4, yy, hi - 4, yy, lo, ym, hi);
+			/* a window to beat is a neutral reference beside the measured time */
+			fprintf(h->f, "<rect class=\"%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"16\"/>"
+				"<path class=\"%s\" d=\"M%.1f %dh-4v16h4M%.1f %dh4v16h-4M%.1f %dH%.1f\"/>",
+				x->before_window ? "reff" : "winf", lo, yy, hi - lo, x->before_window ? "ref" : "win",
+				lo + 4, yy, hi - 4, yy, lo, ym, hi);
+			if (x->before_window && x->window_name[0] && hi - lo > hv_textw(x->window_name) + 10) {
+				fprintf(h->f, "<text class=\"reft\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">",
+					(lo + hi) / 2, yy + 12);
+				hv_e(h, x->window_name);
+				fputs("</text>", h->f);
+			}
 			if (has_anch) {
 				double ax = hv_xs(h, x->anchor_s);
 				fprintf(h->f, "<path class=\"anch\" d=\"M%.1f %dH%.1f\"/><circle class=\"anchc\" cx=\"%.1f\" cy=\"%d\" r=\"3\"/>",
@@ -746,6 +754,8 @@ static void hv_exps(const struct hv *h, int y)
 		double mx = 0;
 		if (has_meas) {
 			mx = hv_xs(h, x->measured_s);
+			if (x->before_window && has_win)   /* the margin: measured → the window's lower bound */
+				fprintf(h->f, "<path class=\"gap\" d=\"M%.1f %dH%.1f\"/>", mx, ym, hv_xs(h, x->win_lo_s));
 			fprintf(h->f, "<path class=\"meas\" d=\"M%.1f %dl6 7l-6 7l-6 -7z\"/>", mx, yy + 1);
 			if (!has_win)
 				lo = hi = mx;
@@ -758,8 +768,13 @@ static void hv_exps(const struct hv *h, int y)
 		snprintf(st, sizeof(st), "%s", exp_status_name(x->status));
 		for (char *p = st; *p; p++)
 			*p = (char)(*p - 'a' + 'A');
-		char lab[200];
-		snprintf(lab, sizeof(lab), "%s  %.90s", st, x->name);
+		char lab[300];
+		if (x->before_window && has_win && has_meas && has_anch)
+			snprintf(lab, sizeof(lab), "%s  %.90s \u2014 %.3f s vs %s %.3f\u2013%.3f s: %.3f s %s", st, x->name,
+				 x->measured_s - x->anchor_s, x->window_name, x->win_lo_s - x->anchor_s,
+				 x->win_hi_s - x->anchor_s, fabs(x->margin_s), x->margin_s > 0 ? "sooner" : "too late");
+		else
+			snprintf(lab, sizeof(lab), "%s  %.90s", st, x->name);
 		double tw = hv_textw(lab);
 		if (hi + 10 + tw <= LEFT + PLOT_W)
 			fprintf(h->f, "<text x=\"%.1f\" y=\"%d\">", hi + 10, yy + 12);
@@ -804,6 +819,7 @@ static void hv_legend(FILE *f)
 	hv_leg(f, &x, y, "<circle class=\"log\" cx=\"6\" cy=\"6\" r=\"3\"/><circle class=\"log hot\" cx=\"17\" cy=\"6\" r=\"3\"/>", "log (notable)");
 	hv_leg(f, &x, y, "<rect class=\"pok\" x=\"5\" width=\"5\" height=\"12\"/><rect class=\"plost\" x=\"14\" width=\"5\" height=\"12\"/>", "ping ok/lost");
 	hv_leg(f, &x, y, "<g class=\"exp pass\"><path class=\"win\" d=\"M4 0h-4v12h4M20 0h4v12h-4M0 6H24\"/><path class=\"meas\" d=\"M12 0l5 6l-5 6l-5 -6z\"/></g>", "window/measured");
+	hv_leg(f, &x, y, "<path class=\"ref\" d=\"M4 0h-4v12h4M20 0h4v12h-4\"/>", "window to beat");
 	fputs("</svg>\n", f);
 }
 
@@ -811,7 +827,7 @@ static void hv_legend(FILE *f)
 
 static const char *hv_css =
 	"body{font:14px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:16px 20px;color:#1d2329;background:#fff}\n"
-	"h1{font-size:22px;margin:0 0 2px}h2{font-size:17px;margin:22px 0 6px}\n"
+	"h1{font-size:22px;margin:0 0 2px}h2{font-size:17px;margin:22px 0 6px}.variant{font-weight:400;color:#56606b}\n"
 	".meta{color:#56606b;margin-bottom:8px}.badge{display:inline-block;padding:1px 8px;border-radius:4px;color:#fff;font-weight:600;margin-left:8px;font-size:13px}\n"
 	".pass{--c:#2e9e4f}.fail{--c:#d62728}.skip,.error{--c:#c08a00}.badge{background:var(--c)}\n"
 	"svg text{font:11px sans-serif;fill:#1d2329}\n"
@@ -836,6 +852,8 @@ static const char *hv_css =
 	".win{stroke:var(--c);stroke-width:2;fill:none}.winf{fill:var(--c);opacity:.12}\n"
 	".anch{stroke:var(--c);stroke-dasharray:2 3;stroke-width:1.5}.anchc{fill:#fff;stroke:var(--c);stroke-width:1.5}\n"
 	".meas{fill:var(--c);stroke:#222;stroke-width:1}.exp text{fill:var(--c);font-weight:600}\n"
+	".ref{stroke:#56606b;stroke-width:2;fill:none;stroke-dasharray:4 2}.reff{fill:#8a939c;opacity:.18}\n"
+	".exp text.reft{fill:#3b444d;font-weight:600;font-size:10px}.gap{stroke:var(--c);stroke-width:3;opacity:.55}\n"
 	"g.sa:hover rect,g.ike:hover rect{stroke:#000;stroke-width:1.5}\n"
 	".verdict{font-size:44px;font-weight:800;letter-spacing:2px;color:var(--c);margin:18px 0 0}\n"
 	".why{font-size:16px;color:#444}\n"
@@ -927,8 +945,17 @@ int report_write_html(const struct run_report *r, const char *path)
 
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>", f);
 	hv_e(h, r->testcase);
+	if (r->variant[0]) {
+		fputc('/', f);
+		hv_e(h, r->variant);
+	}
 	fprintf(f, " \u2014 %s</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>", VN, hv_css);
 	hv_e(h, r->testcase);
+	if (r->variant[0]) {
+		fputs(" <span class=\"variant\">variant ", f);
+		hv_e(h, r->variant);
+		fputs("</span>", f);
+	}
 	fprintf(f, "<span class=\"badge %s\">%s</span></h1>\n<div class=\"meta\">run ", vn, VN);
 	hv_e(h, r->run_id);
 	fprintf(f, " \u00b7 start %s \u00b7 duration %.3f s \u00b7 time scale %g \u00b7 %zu events</div>\n",
@@ -1011,7 +1038,13 @@ int report_write_html(const struct run_report *r, const char *path)
 	hv_legend(f);
 
 	/* below the picture */
-	fprintf(f, "<div class=\"verdict %s\">%s</div>\n", vn, VN);
+	fprintf(f, "<div class=\"verdict %s\">%s", vn, VN);
+	if (r->variant[0]) {
+		fputs(" <span class=\"why\">variant ", f);
+		hv_e(h, r->variant);
+		fputs("</span>", f);
+	}
+	fputs("</div>\n", f);
 	if (r->verdict == 3 && r->skip_reason[0]) {
 		fputs("<div class=\"why\">skipped: ", f);
 		hv_e(h, r->skip_reason);
@@ -1064,6 +1097,22 @@ int report_write_html(const struct run_report *r, const char *path)
 					probes[i].sent, probes[i].ok, probes[i].longest_outage_s, probes[i].rtt_min_ms,
 					probes[i].rtt_avg_ms, probes[i].rtt_max_ms);
 			}
+			fputs("</table>\n", f);
+			fputs("<table class=\"outages\"><tr><th>probe</th><th>outage start</th><th>end</th>"
+			      "<th>duration</th><th>sequence numbers</th><th>lost</th></tr>\n", f);
+			for (size_t i = 0; i < nprobe; i++)
+				for (size_t j = 0; j < probes[i].nruns; j++) {
+					const struct report_prun *run = &probes[i].runs[j];
+					if (!run->lost)
+						continue;
+					fputs("<tr><td>", f);
+					hv_e(h, probes[i].label);
+					fprintf(f, "</td><td>+%.3f s</td><td>+%.3f s%s</td><td>%s%.3f s</td><td>%" PRIu32
+						"\u2013%" PRIu32 "</td><td>%zu</td></tr>\n", report_rel(&c, run->t_first),
+						report_rel(&c, run->t_end), run->recovered ? "" : " (not recovered)",
+						run->recovered ? "" : "\u2265 ", (double)(run->t_end - run->t_first) / 1e9,
+						run->seq_lo, run->seq_hi, run->count);
+				}
 			fputs("</table>\n", f);
 		}
 	}

@@ -145,6 +145,26 @@ static void report_json_exp(struct json_w *w, const struct exp_result *x)
 		json_kv_string(w, "anchor", x->anchor);
 		json_kv_double(w, "anchor_s", x->anchor_s, 3);
 	}
+	if (x->window_name[0])
+		json_kv_string(w, "window_name", x->window_name);
+	if (x->before_window) {
+		/* the measured time beside the window it had to beat, both from the anchor */
+		json_key(w, "comparison");
+		json_begin_object(w);
+		json_kv_string(w, "kind", "before-window");
+		json_kv_string(w, "window", x->window_name);
+		if (x->has_measured && x->has_anchor)
+			json_kv_double(w, "measured_after_anchor_s", x->measured_s - x->anchor_s, 3);
+		if (x->has_window && x->has_anchor) {
+			json_key(w, "window_after_anchor_s");
+			json_begin_array(w);
+			json_double(w, x->win_lo_s - x->anchor_s, 3);
+			json_double(w, x->win_hi_s - x->anchor_s, 3);
+			json_end_array(w);
+		}
+		json_kv_double(w, "sooner_by_s", x->margin_s, 3);
+		json_end_object(w);
+	}
 	json_end_object(w);
 }
 
@@ -181,6 +201,7 @@ static void report_json_probes(struct json_w *w, const struct report_ctx *c)
 			json_kv_double(w, "t_first", report_rel(c, run->t_first), 3);
 			json_kv_double(w, "t_last", report_rel(c, run->t_last), 3);
 			if (run->lost) {
+				json_kv_double(w, "t_end", report_rel(c, run->t_end), 3);
 				json_kv_double(w, "outage_s", (double)(run->t_end - run->t_first) / 1e9, 3);
 				json_kv_bool(w, "recovered", run->recovered);
 			}
@@ -268,6 +289,7 @@ int report_write_json(const struct run_report *r, const char *path)
 	json_begin_object(&w);
 	json_kv_string(&w, "format", "ipsec-ha-harness report 1");
 	json_kv_string(&w, "testcase", r->testcase);
+	json_kv_string(&w, "variant", r->variant);
 	json_kv_string(&w, "run_id", r->run_id);
 	json_kv_double(&w, "time_scale", r->time_scale, -1);
 	report_json_time(&w, "start", c.t0);

@@ -14,6 +14,10 @@ static void report_junit_case(FILE *f, const struct run_report *r, const char *n
 {
 	fputs("\t<testcase classname=\"ipsec-ha-harness.", f);
 	report_x(f, r->testcase);
+	if (r->variant[0]) {
+		fputc('.', f);
+		report_x(f, r->variant);
+	}
 	fputs("\" name=\"", f);
 	report_x(f, name);
 	fprintf(f, "\" time=\"%.3f\"", secs);
@@ -62,11 +66,20 @@ int report_write_junit(const struct run_report *r, const char *path)
 	iso[19] = 0;   /* JUnit's timestamp has no fraction or zone */
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"", f);
 	report_x(f, r->testcase);
+	if (r->variant[0]) {   /* the CTest name: tc-<testcase>/<variant> */
+		fputc('/', f);
+		report_x(f, r->variant);
+	}
 	fprintf(f, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\""
 		" timestamp=\"%s\" id=\"", tests, failures, errors, skipped, report_duration(&c), iso);
 	report_x(f, r->run_id);
 	fputs("\">\n\t<properties>\n", f);
 	fprintf(f, "\t\t<property name=\"time_scale\" value=\"%g\"/>\n", r->time_scale);
+	if (r->variant[0]) {
+		fputs("\t\t<property name=\"variant\" value=\"", f);
+		report_x(f, r->variant);
+		fputs("\"/>\n", f);
+	}
 	fprintf(f, "\t\t<property name=\"verdict\" value=\"%s\"/>\n", report_verdict_name(r->verdict));
 	if (r->leak[0]) {
 		fputs("\t\t<property name=\"leak_guard\" value=\"", f);

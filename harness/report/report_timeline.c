@@ -141,7 +141,12 @@ static void report_print_exps(const struct run_report *r, FILE *out, int color)
 			*p = (char)(*p - 'a' + 'A');
 		int num = x->has_measured && x->has_window && isfinite(x->measured_s) &&
 			  isfinite(x->win_lo_s) && isfinite(x->win_hi_s);
-		if (num && x->has_anchor && isfinite(x->anchor_s))   /* relative to the anchor */
+		if (num && x->before_window && x->has_anchor && isfinite(x->anchor_s))   /* side by side */
+			snprintf(br, sizeof(br), "[measured %.3f s from %s | %s window %.3f\u2013%.3f s: %.3f s %s]",
+				 x->measured_s - x->anchor_s, x->anchor[0] ? x->anchor : "anchor",
+				 x->window_name[0] ? x->window_name : "the", x->win_lo_s - x->anchor_s,
+				 x->win_hi_s - x->anchor_s, fabs(x->margin_s), x->margin_s > 0 ? "sooner" : "too late");
+		else if (num && x->has_anchor && isfinite(x->anchor_s))   /* relative to the anchor */
 			snprintf(br, sizeof(br), "[measured %.3f s in window %.3f\u2013%.3f s from %s]",
 				 x->measured_s - x->anchor_s, x->win_lo_s - x->anchor_s,
 				 x->win_hi_s - x->anchor_s, x->anchor[0] ? x->anchor : "anchor");
@@ -185,6 +190,38 @@ static void report_print_exps(const struct run_report *r, FILE *out, int color)
 	}
 }
 
+/* Every outage of every ping probe: start, end, duration, lost echoes. */
+static void report_print_outages(const struct report_ctx *c, FILE *out)
+{
+	struct report_probe *p;
+	size_t np = report_probes(c, &p);
+	for (size_t i = 0; i < np; i++) {
+		size_t shown = 0, total = 0;
+		for (size_t j = 0; j < p[i].nruns; j++) {
+			const struct report_prun *run = &p[i].runs[j];
+			char line[320], seqs[48];
+			if (!run->lost)
+				continue;
+			if (++total > 8)
+				continue;
+			shown++;
+			if (run->count > 1)
+				snprintf(seqs, sizeof(seqs), "seq %" PRIu32 "\u2013%" PRIu32, run->seq_lo, run->seq_hi);
+			else
+				snprintf(seqs, sizeof(seqs), "seq %" PRIu32, run->seq_lo);
+			snprintf(line, sizeof(line), "%s outage  +%.3f s \u2192 +%.3f s  %s%.3f s  %s  %zu lost%s",
+				 p[i].label, report_rel(c, run->t_first), report_rel(c, run->t_end),
+				 run->recovered ? "" : "\u2265 ", (double)(run->t_end - run->t_first) / 1e9, seqs,
+				 run->count, run->recovered ? "" : "  (not recovered)");
+			report_clip(line, REPORT_COLS);
+			fprintf(out, "%s\n", line);
+		}
+		if (total > shown)
+			fprintf(out, "%s: %zu more outages (report.json lists them)\n", p[i].label, total - shown);
+	}
+	report_probes_free(p, np);
+}
+
 void report_print_timeline(const struct run_report *r, FILE *out, int color)
 {
 	struct report_ctx c;
@@ -192,8 +229,9 @@ void report_print_timeline(const struct run_report *r, FILE *out, int color)
 		return;
 	char iso[40], line[512];
 	report_iso8601(c.t0, iso, sizeof(iso));
-	snprintf(line, sizeof(line), "%s  run %s  time scale %g  start %s  duration %.3f s  %zu events",
-		 r->testcase, r->run_id, r->time_scale, iso, report_duration(&c), c.n);
+	snprintf(line, sizeof(line), "%s%s%s  run %s  time scale %g  start %s  duration %.3f s  %zu events",
+		 r->testcase, r->variant[0] ? "/" : "", r->variant, r->run_id, r->time_scale, iso,
+		 report_duration(&c), c.n);
 	report_clip(line, REPORT_COLS);
 	fprintf(out, "%s%s%s\n", color ? C_BOLD : "", line, color ? C_RESET : "");
 	report_print_rows(&c, out, color);
@@ -204,6 +242,7 @@ void report_print_timeline(const struct run_report *r, FILE *out, int color)
 		report_clip(line, REPORT_COLS);
 		fprintf(out, "%s\n", line);
 	}
+	report_print_outages(&c, out);
 	if (r->leak[0]) {
 		snprintf(line, sizeof(line), "leak guard: %s", r->leak);
 		report_clip(line, REPORT_COLS);
@@ -219,7 +258,10 @@ void report_print_timeline(const struct run_report *r, FILE *out, int color)
 		*p = (char)(*p - 'a' + 'A');
 	const char *vc = r->verdict == 0 ? C_GREEN : r->verdict == 1 ? C_RED : C_YEL;
 	const char *why = r->verdict == 3 ? r->skip_reason : r->verdict == 2 ? r->error : "";
-	snprintf(vline, sizeof(vline), "VERDICT: %s%s%s", V, why[0] ? " \u2014 " : "", why);
+	char var[48] = "";
+	if (r->variant[0])
+		snprintf(var, sizeof(var), " (variant %s)", r->variant);
+	snprintf(vline, sizeof(vline), "VERDICT: %s%s%s%s", V, var, why[0] ? " \u2014 " : "", why);
 	report_clip(vline, REPORT_COLS);
 	if (color)
 		fprintf(out, C_BOLD "%s%s" C_RESET "\n", vc, vline);

@@ -555,8 +555,13 @@ void report_row_text(const struct report_ctx *c, const struct report_row *w, cha
 				double mean = w->count > 1 ? span / (double)(w->count - 1) : 1.0;
 				end = w->t1 + (int64_t)(mean * 1e9);
 			}
-			snprintf(buf, len, "ping %s: %s lost (outage %.1f s%s)", e->label, seqs,
-				 (double)(end - w->t0) / 1e9, w->t_end ? "" : ", not recovered");
+			if (w->t_end)
+				snprintf(buf, len, "ping %s: %s lost (outage %.1f s to +%.3f s, %zu echo%s)", e->label,
+					 seqs, (double)(end - w->t0) / 1e9, report_rel(c, end), w->count,
+					 w->count == 1 ? "" : "es");
+			else
+				snprintf(buf, len, "ping %s: %s lost (outage \u2265 %.1f s, %zu echo%s, not recovered)",
+					 e->label, seqs, (double)(end - w->t0) / 1e9, w->count, w->count == 1 ? "" : "es");
 		} else {
 			snprintf(buf, len, "ping %s: %s ok (rtt %.1f/%.1f/%.1f ms)", e->label, seqs,
 				 w->rtt_min, w->rtt_sum / (double)w->count, w->rtt_max);

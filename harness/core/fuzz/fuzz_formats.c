@@ -1,6 +1,6 @@
 /* fuzz_formats.c — libFuzzer target for the harness's file formats: the first byte
  * picks the parser (node file, topology, testcase.conf against the shipped
- * rbm-switchover-dpd folder), the rest is the text. */
+ * rbm-switchover-dpd folder, in its default variant or `refgw`), the rest is the text. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +33,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		lab_topo_parse("f.lab", text, &topo, err, sizeof(err));
 		break;
 	default:
-		tc_parse(IHH_SOURCE_DIR "/testcases/rbm-switchover-dpd", "testcase.conf", text, &tc, err, sizeof(err));
+		/* bit 2 of the selector: load the variant `refgw` (the folder has nodes/refgw/) */
+		tc_parse_variant(IHH_SOURCE_DIR "/testcases/rbm-switchover-dpd", "testcase.conf",
+				 (data[0] & 4) ? "refgw" : NULL, text, &tc, err, sizeof(err));
 		break;
 	}
 	free(text);

@@ -30,6 +30,8 @@ static const char *const words[] = {
 	"node", "interface", "address", "segment", "port", "link", "capture", "route", "via",
 	"daemon", "ike", "dpd", "interval", "retry", "periodic", "vrrp", "virtual-ip", "priority",
 	"999999999999999999999", "-1", "1e308", "nan", "\"", "#", "1.1.1.1/33", "F1090-9", "", "\t",
+	"variants", "only", "strongswan:", "refgw,", ":", "realtime-run", "yes", "dpd-probe-to-dead(F1060)",
+	"-0.15..0.15", "first", "PROBE", "recovers",
 };
 
 /* One mutation of text into out (cap bytes). */

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "testcase.h"
+#include "tcwin.h"
 
 static char tmpdir[256];
 
@@ -34,6 +35,13 @@ static void put(const char *name, const char *text)
 	ck_assert_ptr_nonnull(f);
 	fputs(text, f);
 	fclose(f);
+}
+
+static void rmdir_in(const char *sub)
+{
+	char cmd[600];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s/%s'", tmpdir, sub);
+	ck_assert_int_eq(system(cmd), 0);
 }
 
 static void setup(void)
@@ -128,7 +136,7 @@ START_TEST(bad_lines_name_file_and_line)
 	BAD("at 0 drop A ike\nat 1 end\n", "testcase.conf:4: a drop needs 'as NAME'");
 	BAD("at 0 start all\n", "the timeline must finish with 'at … end'");
 	BAD("at 0 start all\nat 1 end\nexpect first mm1 from A after NOPE within dpd-detect(A)\n",
-	    "testcase.conf:6: no action named 'NOPE'");
+	    "testcase.conf:6: no action or earlier expectation named 'NOPE'");
 	BAD("at 0 start all as X\nat 1 end\nexpect first mm1 from A after X within dpd-detect(B)\n",
 	    "testcase.conf:6: dpd-detect(B): node B has no DPD line");
 	BAD("at 0 start all as X\nat 1 end\nexpect some bogus after X\n", "testcase.conf:6: unknown event kind 'bogus'");
@@ -185,6 +193,266 @@ START_TEST(dpd_lines_in_each_vendor_s_words)
 }
 END_TEST
 
+/* Load testcase.conf = `conf` in variant `variant` (NULL = default). */
+static int load_full(const char *conf, const char *variant, struct testcase *tc, char *err, size_t len)
+{
+	put("testcase.conf", conf);
+	err[0] = '\0';
+	return tc_load_variant(tmpdir, variant, tc, err, len);
+}
+
+static void mkdir_in(const char *sub)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, sub);
+	mkdir(path, 0755);
+}
+
+static const char *variant_conf =
+	"testcase v\n"
+	"labels   lab\n"
+	"variants sw refgw\n"
+	"only refgw: labels refgw\n"
+	"only sw:    labels interop realtime\n"
+	"realtime-run yes\n"
+	"only sw: realtime-run no\n"
+	"only refgw: summary refgw plays A\n"
+	"summary  the common summary\n"
+	"timeline\n"
+	"at 0 start all\n"
+	"only sw: at +1 shutdown B GigabitEthernet0/0 as CUT\n"
+	"only refgw: at +1 pull B GigabitEthernet0/0 as CUT\n"
+	"only sw,refgw: at +1 check route A 10.0.0.0/24\n"
+	"at +1 end\n"
+	"expect some r-u-there from A after CUT\n"
+	"only refgw: expect first delete from A after CUT within dpd-probe-to-dead(A) plus -0.15..0.15\n";
+
+/* Variants: the default is the first; each loads its own node files and lines. */
+START_TEST(variants_select_nodes_lines_labels)
+{
+	char err[LAB_ERR_MAX];
+	struct testcase *tc = calloc(1, sizeof(*tc));
+	mkdir_in("nodes/refgw");
+	put("nodes/refgw/A.node", "daemon refgw\nconfig A.cfg      # relative to this file's folder\n");
+	put("nodes/refgw/A.cfg", "hostname A\ncrypto isakmp keepalive 10 periodic\n");
+
+	ck_assert_msg(load_full(variant_conf, NULL, tc, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_str_eq(tc->variant, "sw");
+	ck_assert_int_eq(tc->nvariants, 2);
+	char full[128];
+	tc_full_name(tc, full, sizeof(full));
+	ck_assert_str_eq(full, "v/sw");
+	ck_assert_str_eq(tc->labels, "lab interop realtime");
+	ck_assert_str_eq(tc->summary, "the common summary");
+	ck_assert_int_eq(tc->realtime_run, 0);
+	ck_assert_int_eq(tc->nact, 4);
+	ck_assert_int_eq(tc->act[1].kind, ACT_SHUTDOWN);
+	ck_assert_int_eq(tc->nexp, 1);
+	const struct node_spec *a = tc_node_spec(tc, "A");
+	ck_assert_str_eq(a->daemons[0], "strongswan");
+
+	ck_assert_msg(load_full(variant_conf, "refgw", tc, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_str_eq(tc->variant, "refgw");
+	ck_assert_str_eq(tc->labels, "lab refgw");
+	ck_assert_str_eq(tc->summary, "refgw plays A");   /* the variant's line wins, whatever the order */
+	ck_assert_int_eq(tc->realtime_run, 1);
+	ck_assert_int_eq(tc->nact, 4);
+	ck_assert_int_eq(tc->act[1].kind, ACT_PULL);
+	ck_assert_int_eq(tc->nexp, 2);
+	ck_assert_str_eq(tc->exp[1].written, "expect first delete from A after CUT within dpd-probe-to-dead(A) plus -0.15..0.15");
+	ck_assert_int_eq(tc->exp[1].win.formula, F_DPD_PROBE_TO_DEAD);
+	ck_assert_double_eq(tc->exp[1].win.plus_lo, -0.15);
+	a = tc_node_spec(tc, "A");
+	ck_assert_str_eq(a->daemons[0], "refgw");
+	char want[512];
+	snprintf(want, sizeof(want), "%s/nodes/refgw/A.cfg", tmpdir);
+	ck_assert_str_eq(a->config, want);
+	ck_assert_int_eq(a->dpd.style, DPD_IOS);      /* from the variant's IOS config */
+	ck_assert_double_eq(a->dpd.interval_s, 10);
+
+	/* a testcase without variants has one unnamed variant (nodes/refgw/ is then ignored) */
+	ck_assert_msg(load_full("testcase t\ntimeline\nat 0 end\n", NULL, tc, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_str_eq(tc->variant, "");
+	ck_assert_int_eq(tc->nvariants, 0);
+	tc_full_name(tc, full, sizeof(full));
+	ck_assert_str_eq(full, "t");
+	free(tc);
+}
+END_TEST
+
+#define BADV(conf, variant, want) do { \
+	char err_[LAB_ERR_MAX]; \
+	struct testcase *tc_ = calloc(1, sizeof(*tc_)); \
+	ck_assert_int_eq(load_full(conf, variant, tc_, err_, sizeof(err_)), -1); \
+	ck_assert_msg(strstr(err_, want) != NULL, "got '%s', want '%s'", err_, want); \
+	free(tc_); \
+} while (0)
+
+START_TEST(variant_errors_name_file_and_line)
+{
+	BADV(variant_conf, "kame", "testcase.conf:3: no variant 'kame' (this testcase's variants: sw refgw)");
+	BADV("testcase v\ntimeline\nat 0 end\n", "refgw",
+	     "testcase.conf:2: no variant 'refgw': this testcase has no 'variants' line");
+	BADV("testcase v\nonly sw: labels x\nvariants sw\ntimeline\nat 0 end\n", NULL,
+	     "testcase.conf:2: 'only …' needs the 'variants NAME…' line before it");
+	BADV("variants sw refgw\nonly kame: labels x\ntimeline\nat 0 end\n", NULL,
+	     "testcase.conf:2: no variant 'kame' (the variants line 1 names: sw refgw)");
+	BADV("variants sw refgw\ntimeline\nonly sw at 0 end\n", NULL,
+	     "testcase.conf:3: expected 'only VARIANT[,VARIANT…]: LINE'");
+	BADV("variants sw refgw\ntimeline\nonly sw:\n", NULL, "testcase.conf:3: expected 'only VARIANT[,VARIANT…]: LINE'");
+	BADV("variants sw refgw\nonly sw: variants x\ntimeline\nat 0 end\n", NULL,
+	     "testcase.conf:2: 'variants' cannot be variant-only");
+	BADV("variants sw sw\ntimeline\nat 0 end\n", NULL, "testcase.conf:1: variant 'sw' named twice");
+	BADV("variants sw re/gw\ntimeline\nat 0 end\n", NULL, "testcase.conf:1: expected 'variants NAME…'");
+	BADV("variants\ntimeline\nat 0 end\n", NULL, "testcase.conf:1: expected 'variants NAME…'");
+	BADV("variants a\nvariants b\ntimeline\nat 0 end\n", NULL,
+	     "testcase.conf:2: a second 'variants' line (the first is line 1)");
+	BADV("realtime-run maybe\ntimeline\nat 0 end\n", NULL, "testcase.conf:1: expected 'realtime-run yes|no'");
+	/* folders and node files that belong to nothing */
+	mkdir_in("nodes/kame");
+	BADV("variants sw refgw\ntimeline\nat 0 end\n", NULL,
+	     "testcase.conf:1: ");
+	BADV("variants sw refgw\ntimeline\nat 0 end\n", NULL,
+	     "nodes/kame/ is the folder of variant 'kame', which the variants line (line 1) does not name");
+	{   /* without a variants line, a sub-folder is a variant being prepared: ignored */
+		char e2[LAB_ERR_MAX];
+		struct testcase *t2 = calloc(1, sizeof(*t2));
+		ck_assert_msg(load_full("timeline\nat 0 end\n", NULL, t2, e2, sizeof(e2)) == 0, "%s", e2);
+		free(t2);
+	}
+	rmdir_in("nodes/kame");
+	mkdir_in("nodes/sw");
+	put("nodes/sw/C.node", "daemon strongswan\n");
+	BADV("variants sw refgw\ntimeline\nat 0 end\n", NULL, "nodes/sw/C.node:1: no node 'C' in ");
+}
+END_TEST
+
+/* `as NAME` on expectations, `before FORMULA(NODE)`, dpd-probe-to-dead. */
+START_TEST(anchor_and_window_syntax)
+{
+	char lerr[LAB_ERR_MAX];
+	const char *head = "at 0 start all\n"
+			   "at +1 ping P from A source 2.2.2.2 to 10.0.0.2 interval 0.2\n"
+			   "at +2 shutdown B GigabitEthernet0/0 as CUT\n"
+			   "at +5 end\n";
+	char body[2048];
+	snprintf(body, sizeof(body), "%s"
+		 "expect first r-u-there from A to B after CUT within 0..20 as PROBE\n"
+		 "expect first delete from A after PROBE within dpd-probe-to-dead(A) plus -0.15..0.15\n"
+		 "expect some mm1 from A after PROBE as MM\n"
+		 "expect count >= 1 qm1 after MM before end as QM\n"
+		 "expect ping P outage after CUT until end as DOWN\n"
+		 "expect ping P recovers after CUT before dpd-detect(A) as UP\n"
+		 "expect first mm1 from A after CUT before dpd-detect(A) plus 0..1\n"
+		 "expect none delete after UP before QM\n", head);
+	ck_assert_msg(load(body, lerr, sizeof(lerr)) == 0, "%s", lerr);
+	struct testcase *tc = calloc(1, sizeof(*tc));
+	ck_assert_int_eq(tc_load(tmpdir, tc, lerr, sizeof(lerr)), 0);
+	ck_assert_str_eq(tc->exp[0].name, "PROBE");
+	ck_assert_str_eq(tc->exp[1].after, "PROBE");
+	ck_assert_int_eq(tc->exp[5].win_before, 1);
+	ck_assert_int_eq(tc->exp[5].win.formula, F_DPD_DETECT);
+	ck_assert_str_eq(tc->exp[6].win.text, "dpd-detect(A) plus 0..1");
+	ck_assert_str_eq(tc->exp[0].written, "expect first r-u-there from A to B after CUT within 0..20 as PROBE");
+	free(tc);
+
+	char bad[2048];
+#define BADX(line, want) do { snprintf(bad, sizeof(bad), "%s%s\n", head, line); BAD(bad, want); } while (0)
+	BADX("expect tshark clean as T", "testcase.conf:8: 'as NAME' goes with 'expect first|some|count …'");
+	BADX("expect none r-u-there after CUT as X", "testcase.conf:8: 'as X' names the first matching event, "
+	     "but this expectation wants none");
+	BADX("expect some r-u-there after CUT as CUT", "testcase.conf:8: name 'CUT' already used on line 6");
+	BADX("expect some r-u-there after CUT as end", "testcase.conf:8: 'end' is a reserved anchor name");
+	BADX("expect some r-u-there after LATER\nexpect some delete as LATER",
+	     "testcase.conf:8: no action or earlier expectation named 'LATER'");
+	BADX("expect some r-u-there after CUT as X\nexpect some delete as X", "testcase.conf:9: name 'X' already used on line 8");
+	BADX("expect count >= 1 mm1 after CUT before dpd-detect(A)",
+	     "testcase.conf:8: a window ('within …', 'before FORMULA(NODE)') goes with 'expect first …'");
+	BADX("expect first mm1 after CUT within 0..3 before dpd-detect(A)",
+	     "testcase.conf:8: one window per expectation");
+	BADX("expect ping P recovers after CUT before dpd-detect(A) plus 1",
+	     "testcase.conf:8: expected 'before dpd-detect(NODE)|dpd-probe-to-dead(NODE)|vrrp-takeover(NODE)|"
+	     "hsrp-takeover(NODE) [plus LO..HI]' or 'before NAME'; bad 'plus 1'");
+	BADX("expect ping P recovers after CUT before dpd-sooner(A)", "testcase.conf:8: expected 'before dpd-detect(NODE)");
+	BADX("expect ping P recovers after CUT", "testcase.conf:8: expected 'expect ping NAME recovers after NAME within …' "
+	     "or 'expect ping NAME recovers after NAME before FORMULA(NODE)'");
+	BADX("expect first delete from A after CUT within dpd-probe-to-dead(B)",
+	     "testcase.conf:8: dpd-probe-to-dead(B): node B has no DPD line");
+	BADX("expect first delete after CUT within dpd-detect(A) plus nan..1", "testcase.conf:8: expected 'within dpd-detect(NODE)");
+	BADX("expect ping P outage after CUT until end before dpd-detect(A)",
+	     "testcase.conf:8: expected 'expect ping NAME outage after NAME until end' (no window)");
+#undef BADX
+}
+END_TEST
+
+/* The window rule: formula, slack, allowance, time scale, and the 20 ms real floor. */
+START_TEST(window_formulas_and_scaling)
+{
+	char err[LAB_ERR_MAX];
+	struct testcase *tc = calloc(1, sizeof(*tc));
+	mkdir_in("nodes/refgw");
+	put("nodes/refgw/A.node", "daemon refgw\nconfig A.cfg\n");
+	put("nodes/refgw/A.cfg", "hostname A\ncrypto isakmp keepalive 10 periodic\n");
+	ck_assert_msg(load_full(variant_conf, "refgw", tc, err, sizeof(err)) == 0, "%s", err);
+	struct tc_window w;
+	struct tcwin v;
+	/* IOS keepalive 10, retry 2: first probe → dead = (5 + 1) · 2 s */
+	memset(&w, 0, sizeof(w));
+	w.formula = F_DPD_PROBE_TO_DEAD;
+	snprintf(w.node, sizeof(w.node), "A");
+	snprintf(w.text, sizeof(w.text), "dpd-probe-to-dead(A) plus -0.15..0.15");
+	w.plus_lo = -0.15;
+	w.plus_hi = 0.15;
+	ck_assert_int_eq(tcwin_eval(tc, &w, 1.0, &v), 0);
+	ck_assert_double_eq_tol(v.f_lo, 12.0, 1e-9);
+	ck_assert_double_eq_tol(v.lo, 11.85, 1e-9);
+	ck_assert_double_eq_tol(v.hi, 12.15, 1e-9);
+	ck_assert_int_eq(v.floored, 0);
+	/* at 0.1 the ±0.15 s would ask for ±15 ms of real accuracy: ±20 ms instead */
+	ck_assert_int_eq(tcwin_eval(tc, &w, 0.1, &v), 0);
+	ck_assert_double_eq_tol(v.lo, 1.18, 1e-9);
+	ck_assert_double_eq_tol(v.hi, 1.22, 1e-9);
+	ck_assert_int_eq(v.floored, 1);
+	ck_assert_msg(strstr(v.desc, "first probe to dead 12 s") && strstr(v.desc, "\u226520 ms real"), "%s", v.desc);
+	/* dpd-detect: [probe-to-dead, interval + probe-to-dead] ± 0.3 s slack */
+	w.formula = F_DPD_DETECT;
+	w.plus_lo = 0;
+	w.plus_hi = 2;
+	ck_assert_int_eq(tcwin_eval(tc, &w, 1.0, &v), 0);
+	ck_assert_double_eq_tol(v.lo, 11.7, 1e-9);
+	ck_assert_double_eq_tol(v.hi, 24.3, 1e-9);
+	ck_assert_int_eq(tcwin_eval(tc, &w, 0.1, &v), 0);   /* 0.3 s slack is 30 ms real: kept */
+	ck_assert_double_eq_tol(v.lo, 1.17, 1e-9);
+	ck_assert_double_eq_tol(v.hi, 2.43, 1e-9);
+	ck_assert_int_eq(v.floored, 0);
+	/* a positive `plus LO` moves the lower bound in; the slack stays beyond it */
+	w.plus_lo = 1;
+	ck_assert_int_eq(tcwin_eval(tc, &w, 1.0, &v), 0);
+	ck_assert_double_eq_tol(v.lo, 12.7, 1e-9);
+	/* literal: no slack, the real floor only */
+	memset(&w, 0, sizeof(w));
+	w.formula = F_LITERAL;
+	w.lo = 0;
+	w.hi = 1;
+	ck_assert_int_eq(tcwin_eval(tc, &w, 0.1, &v), 0);
+	ck_assert_double_eq_tol(v.lo, 0, 1e-9);
+	ck_assert_double_eq_tol(v.hi, 0.12, 1e-9);
+	/* strongSwan plays the node in the default variant: its own formula (delay 3, timeout
+	 * (2 + 1) · 3 = 9 from Comware interval 3 retry 3) */
+	ck_assert_msg(load_full(variant_conf, NULL, tc, err, sizeof(err)) == 0, "%s", err);
+	memset(&w, 0, sizeof(w));
+	w.formula = F_DPD_PROBE_TO_DEAD;
+	snprintf(w.node, sizeof(w.node), "A");
+	ck_assert_int_eq(tcwin_eval(tc, &w, 1.0, &v), 0);
+	ck_assert_double_eq_tol(v.f_lo, 9.0, 1e-9);
+	ck_assert_msg(strstr(v.what, "strongSwan dpd_delay 3 s dpd_timeout 9 s"), "%s", v.what);
+	/* a node without DPD: no window */
+	snprintf(w.node, sizeof(w.node), "B");
+	ck_assert_int_eq(tcwin_eval(tc, &w, 1.0, &v), -1);
+	free(tc);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("testcase");
@@ -195,6 +463,10 @@ int main(void)
 	tcase_add_test(tc, bad_lines_name_file_and_line);
 	tcase_add_test(tc, bad_node_files);
 	tcase_add_test(tc, dpd_lines_in_each_vendor_s_words);
+	tcase_add_test(tc, variants_select_nodes_lines_labels);
+	tcase_add_test(tc, variant_errors_name_file_and_line);
+	tcase_add_test(tc, anchor_and_window_syntax);
+	tcase_add_test(tc, window_formulas_and_scaling);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

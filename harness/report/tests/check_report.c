@@ -558,7 +558,9 @@ START_TEST(test_terminal)
 	ck_assert_int_eq(count_lines(s, "ESP spi 0x5e6f7a8b seq"), 1);
 	ck_assert_ptr_nonnull(strstr(s, "F1060   \u2192 F1090-1  ESP spi 0xc1a2b3c4 seq 1\u201353 (53 packets)"));
 	ck_assert_ptr_nonnull(strstr(s, "F1060   \u2192 F1090-2  ESP spi 0xc1a2b3c4 seq 54\u2013111 (58 packets)"));
-	ck_assert_ptr_nonnull(strstr(s, "ping P1: seq 54\u2013118 lost (outage 13.0 s)"));
+	ck_assert_ptr_nonnull(strstr(s, "ping P1: seq 54\u2013118 lost (outage 13.0 s to +25.600 s, 65 echoes)"));
+	/* every outage of every probe: start, end, duration, lost echoes */
+	ck_assert_ptr_nonnull(strstr(s, "P1 outage  +12.600 s \u2192 +25.600 s  13.000 s  seq 54\u2013118  65 lost"));
 	ck_assert_ptr_nonnull(strstr(s, "ping P1: seq 1\u201353 ok"));
 	ck_assert_int_eq(count_lines(s, "VRRP advert"), 2);
 	ck_assert_ptr_nonnull(strstr(s, "VRRP adverts from F1090-1 every 1.0 s (13): vrid 1 prio 200 VIP 1.1.1.2"));
@@ -588,6 +590,66 @@ START_TEST(test_terminal)
 	s = terminal(1);
 	ck_assert_ptr_nonnull(strstr(s, "\033[1m\033[31mVERDICT: FAIL"));
 	free(s);
+}
+END_TEST
+
+/* A variant run whose recovery had to beat a DPD window: the variant is named in every
+ * view, and the measured time stands beside the window it beat. */
+START_TEST(test_variant_and_window_to_beat)
+{
+	snprintf(rr.variant, sizeof(rr.variant), "refgw");
+	struct exp_result *x = &exps[0];
+	snprintf(x->name, sizeof(x->name), "ping P1 recovers after SWITCH before dpd-detect(F1060)");
+	snprintf(x->window_name, sizeof(x->window_name), "dpd-detect(F1060)");
+	snprintf(x->window, sizeof(x->window), "before [8.700 s, 12.300 s] \u2014 dpd-detect(F1060) (IOS …)");
+	x->before_window = 1;
+	x->has_window = 1; x->win_lo_s = 12.5 + 8.7; x->win_hi_s = 12.5 + 12.3;
+	x->has_measured = 1; x->measured_s = 12.5 + 2.1;
+	x->has_anchor = 1; x->anchor_s = 12.5;
+	x->margin_s = 6.6;
+	char *s = terminal(0);
+	ck_assert_msg(strstr(s, "h3c-rbm-dpd/refgw  run 4f2a9c") != NULL, "%s", s);
+	ck_assert_ptr_nonnull(strstr(s, "VERDICT: FAIL (variant refgw)"));
+	ck_assert_msg(strstr(s, "[measured 2.100 s from SWITCH | dpd-detect(F1060) window 8.700\u201312.300 s: "
+			      "6.600 s sooner]") != NULL, "%s", s);
+	free(s);
+	char path[512];
+	snprintf(path, sizeof(path), "%s/report.json", tmpdir);
+	ck_assert_int_eq(report_write_json(&rr, path), 0);
+	s = slurp(path, NULL);
+	ck_assert(json_valid(s));
+	ck_assert_ptr_nonnull(strstr(s, "\"variant\": \"refgw\""));
+	ck_assert_ptr_nonnull(strstr(s, "\"sooner_by_s\": 6.6"));
+	free(s);
+	if (have_python())
+		ck_assert_int_eq(py("import json,sys\n"
+				    "d=json.load(open(sys.argv[1],encoding=\"utf-8\"))\n"
+				    "c=d[\"expectations\"][0][\"comparison\"]\n"
+				    "assert c[\"kind\"]==\"before-window\" and c[\"window\"]==\"dpd-detect(F1060)\", c\n"
+				    "assert c[\"measured_after_anchor_s\"]==2.1 and c[\"window_after_anchor_s\"]==[8.7,12.3], c\n"
+				    "r=[x for x in d[\"probes\"][0][\"runs\"] if x[\"fate\"]==\"lost\"][0]\n"
+				    "assert r[\"t_end\"]==25.6 and r[\"count\"]==65, r\n", path), 0);
+	snprintf(path, sizeof(path), "%s/junit.xml", tmpdir);
+	ck_assert_int_eq(report_write_junit(&rr, path), 0);
+	s = slurp(path, NULL);
+	ck_assert_ptr_nonnull(strstr(s, "<testsuite name=\"h3c-rbm-dpd/refgw\""));
+	ck_assert_ptr_nonnull(strstr(s, "classname=\"ipsec-ha-harness.h3c-rbm-dpd.refgw\""));
+	ck_assert_ptr_nonnull(strstr(s, "<property name=\"variant\" value=\"refgw\"/>"));
+	free(s);
+	snprintf(path, sizeof(path), "%s/timeline.html", tmpdir);
+	ck_assert_int_eq(report_write_html(&rr, path), 0);
+	s = slurp(path, NULL);
+	ck_assert_ptr_nonnull(strstr(s, "<title>h3c-rbm-dpd/refgw"));
+	ck_assert_ptr_nonnull(strstr(s, "class=\"reff\""));          /* the window to beat, neutral */
+	ck_assert_ptr_nonnull(strstr(s, "class=\"gap\""));           /* measured → its lower bound */
+	ck_assert_ptr_nonnull(strstr(s, "2.100 s vs dpd-detect(F1060) 8.700\u201312.300 s: 6.600 s sooner"));
+	ck_assert_ptr_nonnull(strstr(s, "<th>outage start</th>"));
+	ck_assert_ptr_nonnull(strstr(s, "<td>+12.600 s</td><td>+25.600 s</td><td>13.000 s</td>"));
+	free(s);
+	if (have_python())
+		ck_assert_int_eq(py("import sys,re,xml.etree.ElementTree as E\n"
+				    "h=open(sys.argv[1],encoding=\"utf-8\").read()\n"
+				    "for m in re.finditer(r\"<svg.*?</svg>\", h, re.S): E.fromstring(m.group(0))\n", path), 0);
 }
 END_TEST
 
@@ -659,6 +721,7 @@ START_TEST(test_garbage_run)
 		x[i].name[sizeof(x[i].name) - 1] = x[i].file[sizeof(x[i].file) - 1] = 0;
 		x[i].measured[sizeof(x[i].measured) - 1] = x[i].window[sizeof(x[i].window) - 1] = 0;
 		x[i].detail[sizeof(x[i].detail) - 1] = x[i].anchor[sizeof(x[i].anchor) - 1] = 0;
+		x[i].window_name[sizeof(x[i].window_name) - 1] = 0;
 		x[i].status = (enum exp_status)(i % 4);
 		x[i].win_lo_s = -5 + i * 30; x[i].win_hi_s = 1e6; x[i].measured_s = 0.0 / 0.0;
 		x[i].anchor_s = -1e9;
@@ -735,6 +798,7 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, test_junit);
 	tcase_add_test(tc, test_html);
 	tcase_add_test(tc, test_terminal);
+	tcase_add_test(tc, test_variant_and_window_to_beat);
 	tcase_add_test(tc, test_skip_run);
 	tcase_add_test(tc, test_garbage_run);
 	tcase_add_test(tc, test_demo);

@@ -1,0 +1,37 @@
+/* tcwin.h — the time window of one expectation, in one rule: the formula of a node's
+ * configuration (reference/fsm/windows.c) or a literal, widened by the harness's slack
+ * and the testcase's `plus LO..HI` allowance, scaled by --time-scale, and never asking
+ * for better than TCWIN_MIN_REAL_S of real scheduling accuracy on either side
+ * (README, "Windows and the time scale").
+ */
+#ifndef HARNESS_TCWIN_H
+#define HARNESS_TCWIN_H
+
+#include "testcase.h"
+
+/* Scheduling and capture-timestamp allowance added on both sides of the timer formulas
+ * that run on a peer's clock (dpd-detect, vrrp-takeover), in testcase seconds: daemons
+ * run their timers on a busy 2-core machine. dpd-probe-to-dead and literal windows get
+ * none: the testcase says its tolerance with `plus LO..HI`. */
+#define TCWIN_SLACK_S 0.3
+/* The least tolerance of a window bound, in real seconds, whatever the time scale:
+ * `plus -0.15..0.15` is ±150 ms at --time-scale 1 and ±20 ms (not ±15 ms) at 0.1. */
+#define TCWIN_MIN_REAL_S 0.02
+
+struct tcwin {
+	double f_lo, f_hi;   /* the formula's own bounds (testcase seconds) */
+	double slack_s;      /* TCWIN_SLACK_S or 0 */
+	double lo, hi;       /* the accepted window after the anchor, real seconds */
+	int floored;         /* a bound was widened to TCWIN_MIN_REAL_S */
+	char what[160];      /* what the formula read: "IOS keepalive 10 s retry 2 s (5 retransmissions)" */
+	char desc[224];      /* "[lo s, hi s] — TEXT (WHAT, …)" for reports */
+};
+
+/* The DPD a node really runs: its line as written, or strongSwan's delay/timeout when
+ * strongSwan plays the node (drivers/drv_strongswan.c translates the intent). */
+struct dpd_cfg tcwin_effective_dpd(const struct node_spec *s);
+/* Evaluate w for testcase tc at time scale `scale`; 0, or -1 when the formula's node
+ * lacks what it reads (no DPD / no vrrp line). */
+int tcwin_eval(const struct testcase *tc, const struct tc_window *w, double scale, struct tcwin *out);
+
+#endif
