@@ -320,7 +320,7 @@ int gw_build_ike_cfg(struct gw *g, struct ike_cfg *out, char *err, size_t errlen
 			if (vip) {
 				c->local_addr = vip;
 				gw_log(g, "%%CRYPTO-6-REDUNDANCY: crypto map %s redundancy %s: IKE and ESP use the "
-				       "standby address %s of %s", m->map, ifc->redundancy, gw_ip(vip), ifc->name);
+				       "virtual address %s of %s", m->map, ifc->redundancy, gw_ip(vip), ifc->name);
 			} else {
 				gw_log(g, "%%CRYPTO-4-REDUNDANCY: crypto map %s redundancy %s: no standby/vrrp group named "
 				       "%s on %s: using %s", m->map, ifc->redundancy, ifc->redundancy, ifc->name,
