@@ -305,17 +305,19 @@ int node_spec_parse(const char *path, char *text, struct node_spec *n, char *err
 	if (node_has_daemon(n, "refgw") && !n->config[0])
 		return fail(err, errlen, path, line, "a refgw node needs 'config FILE' (its IOS configuration)");
 	if (n->config[0] && n->dpd.style == DPD_OFF) {
-		/* refgw: DPD as its IOS configuration says (`crypto isakmp keepalive`), so the
-		 * expectation windows come from the same lines refgw runs */
+		/* refgw: DPD as its configuration says (IOS `crypto isakmp keepalive` or Comware
+		 * `ike dpd interval`), so the expectation windows come from the same lines refgw
+		 * runs (at start-up; `configure` changes apply to new SAs only) */
 		char cerr[512];
 		struct ios_cfg *cfg = ios_cfg_load_file(n->config, cerr, sizeof(cerr));
 		if (!cfg)
 			return fail(err, errlen, path, n->config_line, "config %s: %s", n->config, cerr);
 		if (cfg->keepalive.enabled) {
-			n->dpd.style = DPD_IOS;
+			n->dpd.style = cfg->keepalive.comware ? DPD_COMWARE : DPD_IOS;
 			n->dpd.mode = cfg->keepalive.mode == IOS_DPD_PERIODIC ? DPD_PERIODIC : DPD_ON_DEMAND;
 			n->dpd.interval_s = cfg->keepalive.interval;
-			n->dpd.retry_s = cfg->keepalive.retry ? cfg->keepalive.retry : 2;
+			n->dpd.retry_s = cfg->keepalive.retry;
+			n->dpd.retry_s = dpd_retry_s(&n->dpd);   /* 0 → the style's default */
 		}
 		ios_cfg_free(cfg);
 	}

@@ -287,6 +287,20 @@ int ios_cfg_parse(const char *text, size_t len, const char *fname, struct ios_cf
  * block; messages name `path`. Returns NULL with the message in err. */
 struct ios_cfg *ios_cfg_load_file(const char *path, char *err, size_t errlen);
 
+/* Apply one global-mode line to a loaded model at run time (refgwctl `configure`). The
+ * lines a running refgw can take without re-reading its file:
+ *   crypto isakmp keepalive S [R] [periodic|on-demand]   | no crypto isakmp keepalive [...]
+ *   ike dpd interval I [retry R] {periodic|on-demand}    | no ike dpd [...]
+ *   crypto isakmp invalid-spi-recovery                   | no crypto isakmp invalid-spi-recovery
+ * (the keepalive and the `ike dpd` line are one setting: the last one wins, either `no`
+ * removes it). Anything else is an error. A line added this way takes the position of
+ * the line it replaces in `show running-config`, or the one IOS prints it at (before the
+ * first transform set / crypto map); its `line` field is that position, not a file line.
+ * Returns 0, or -1 with "src:line: expected '<form>', got '<word>'" in err and the model
+ * unchanged. */
+int ios_cfg_apply_global_line(struct ios_cfg *cfg, const char *text, const char *src, int line,
+			      char *err, size_t errlen);
+
 const char *ios_cfg_hostname(const struct ios_cfg *cfg);   /* "" if none */
 /* `show running-config`: the model as IOS text (what refgw applies, then the kept lines
  * in their blocks). Parsing the output again gives the same model. */

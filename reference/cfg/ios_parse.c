@@ -672,3 +672,134 @@ const char *ios_cfg_hostname(const struct ios_cfg *cfg)
 {
 	return cfg->hostname;
 }
+
+/* ---- one global line at run time (refgwctl `configure`) ------------------------------------ */
+
+#define FORM_RUNTIME "'crypto isakmp keepalive …', 'ike dpd …' or 'crypto isakmp " \
+		     "invalid-spi-recovery' (or 'no' before one of them)"
+
+static int max_i(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+/* Where a line added at run time sits in `show running-config`: just before the first
+ * `crypto ipsec transform-set` / `crypto map` (IOS prints the isakmp lines there; on equal
+ * line numbers the global settings come first), else after everything. */
+static int runtime_line(const struct ios_cfg *c)
+{
+	int first = 0, last = max_i(max_i(c->hostname_line, c->sa_lifetime_line),
+				    max_i(c->keepalive.line, c->invalid_spi_recovery_line)), i;
+
+	for (i = 0; i < c->ntsets; i++)
+		if (!first || c->tsets[i].line < first)
+			first = c->tsets[i].line;
+	for (i = 0; i < c->nentries; i++)
+		if (!first || c->entries[i].line < first)
+			first = c->entries[i].line;
+	if (first)
+		return first;
+	for (i = 0; i < c->npolicies; i++)
+		last = max_i(last, c->policies[i].line);
+	for (i = 0; i < c->nkeys; i++)
+		last = max_i(last, c->keys[i].line);
+	for (i = 0; i < c->nifaces; i++)
+		last = max_i(last, c->ifaces[i].line);
+	for (i = 0; i < c->nroutes; i++)
+		last = max_i(last, c->routes[i].line);
+	for (i = 0; i < c->nacls; i++)
+		last = max_i(last, c->acls[i].line);
+	for (i = 0; i < c->naces; i++)
+		last = max_i(last, c->aces[i].line);
+	for (i = 0; i < c->nkept; i++)
+		last = max_i(last, c->kept[i].line);
+	return last + 1;
+}
+
+static bool words_are(const struct ios_parser *p, int from, const char *a, const char *b, const char *c)
+{
+	return ios_word_is(tok_at(p, from), a) && ios_word_is(tok_at(p, from + 1), b) &&
+	       (!c || ios_word_is(tok_at(p, from + 2), c));
+}
+
+int ios_cfg_apply_global_line(struct ios_cfg *cfg, const char *text, const char *src, int line,
+			      char *err, size_t errlen)
+{
+	struct ios_parser *p;
+	size_t n = strlen(text), fb = 0, w;
+	bool neg, kept = false;
+	int rc = -1, i;
+
+	if (err && errlen)
+		err[0] = '\0';
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s:%d: out of memory", src ? src : "configure", line);
+		return -1;
+	}
+	p->cfg = cfg;
+	p->fname = src ? src : "configure";
+	p->line = line;
+	p->err = err;
+	p->errlen = errlen;
+	close_block(p);
+	while (n > 0 && (text[n - 1] == '\r' || text[n - 1] == '\n'))
+		n--;
+	while (fb < n && (w = blank_at(text, n, fb)) != 0)
+		fb += w;
+	if (n - fb > IOS_LINE_MAX) {
+		ios_perrf(p, "expected at most %d characters on a line, got %zu", IOS_LINE_MAX, n - fb);
+		goto out;
+	}
+	if (tokenize(p, text + fb, n - fb) < 0)
+		goto out;
+	neg = p->ntok > 0 && ios_word_is(p->tok[0], "no");
+	i = neg ? 1 : 0;
+	if (words_are(p, i, "crypto", "isakmp", "keepalive") || words_are(p, i, "ike", "dpd", NULL)) {
+		struct ios_keepalive *ka = &cfg->keepalive;
+		bool was = ka->enabled;
+		int at = ka->line;
+
+		if (neg) {
+			/* IOS takes the arguments of the line being removed and ignores them; the
+			 * IOS and the Comware line are one setting (the last one wins) */
+			memset(ka, 0, sizeof(*ka));
+			ka->retry = 2;
+			ka->mode = IOS_DPD_ON_DEMAND;
+			rc = 0;
+			goto out;
+		}
+		rc = ios_word_is(p->tok[0], "ike") ? ios_cmd_ike(p, &kept) : ios_cmd_crypto(p, &kept);
+		if (rc == 0)
+			ka->line = was ? at : runtime_line(cfg);
+		goto out;
+	}
+	if (words_are(p, i, "crypto", "isakmp", "invalid-spi-recovery")) {
+		if (p->ntok != i + 3) {
+			ios_perr(p, i + 3, neg ? "'no crypto isakmp invalid-spi-recovery'" :
+				 "'crypto isakmp invalid-spi-recovery'");
+			goto out;
+		}
+		if (neg)
+			cfg->invalid_spi_recovery_line = 0;
+		else if (!cfg->invalid_spi_recovery_line)
+			cfg->invalid_spi_recovery_line = runtime_line(cfg);
+		rc = 0;
+		goto out;
+	}
+	/* point at the first word that leaves the supported set */
+	if (p->ntok == 0 || (neg && p->ntok == 1))
+		ios_perr(p, p->ntok, FORM_RUNTIME);
+	else if (!ios_word_is(p->tok[i], "crypto") && !ios_word_is(p->tok[i], "ike"))
+		ios_perr(p, i, FORM_RUNTIME);
+	else if (ios_word_is(p->tok[i], "ike"))
+		ios_perr(p, i + 1, FORM_RUNTIME);
+	else if (!ios_word_is(tok_at(p, i + 1), "isakmp"))
+		ios_perr(p, i + 1, FORM_RUNTIME);
+	else
+		ios_perr(p, i + 2, FORM_RUNTIME);
+out:
+	free(p);
+	return rc;
+}

@@ -12,13 +12,43 @@ int dpd_retransmissions(const struct dpd_cfg *c)
 	}
 }
 
+double dpd_retry_s(const struct dpd_cfg *c)
+{
+	if (c->retry_s > 0)
+		return c->retry_s;
+	switch (c->style) {
+	case DPD_IOS:     return 2;   /* crypto isakmp keepalive SECS [RETRY]: default 2 s */
+	case DPD_COMWARE: return 5;   /* ike dpd interval I [retry R]: default 5 s */
+	default:          return 0;
+	}
+}
+
+double dpd_idle_to_probe_s(const struct dpd_cfg *c)
+{
+	/* RFC 3706 §5.5: worry only once nothing came in for the interval */
+	return c->style == DPD_OFF ? 0 : c->interval_s;
+}
+
+double dpd_step_after_probe_s(const struct dpd_cfg *c, int k)
+{
+	switch (c->style) {
+	case DPD_IOS:
+	case DPD_COMWARE:
+		/* first probe at 0, retransmissions 1..N every RETRY, dead RETRY after the last */
+		if (k < 1 || k > dpd_retransmissions(c) + 1)
+			return 0;
+		return k * dpd_retry_s(c);
+	default:
+		return 0;
+	}
+}
+
 double dpd_probe_to_dead_s(const struct dpd_cfg *c)
 {
 	switch (c->style) {
 	case DPD_IOS:
 	case DPD_COMWARE:
-		/* first probe, N retransmissions R apart, dead R after the last one */
-		return (dpd_retransmissions(c) + 1) * c->retry_s;
+		return dpd_step_after_probe_s(c, dpd_retransmissions(c) + 1);
 	case DPD_STRONGSWAN:
 		return c->timeout_s;
 	default:
@@ -37,7 +67,7 @@ struct time_window dpd_detect_window(const struct dpd_cfg *c)
 		 * peer's last packet may have come up to one interval before it fell silent
 		 * (idle periodic mode) or right at that moment (traffic flowing). */
 		w.lo_s = dpd_probe_to_dead_s(c);
-		w.hi_s = c->interval_s + dpd_probe_to_dead_s(c);
+		w.hi_s = dpd_idle_to_probe_s(c) + dpd_probe_to_dead_s(c);
 		break;
 	case DPD_STRONGSWAN:
 		/* charon 5.9.8 (IKEv1, ike_sa.c send_dpd): a DPD job runs every dpd_delay while

@@ -32,7 +32,15 @@ struct time_window { double lo_s, hi_s; };
 
 /* Retransmissions after the first unanswered probe before the peer is dead. */
 int dpd_retransmissions(const struct dpd_cfg *c);
-/* From the first unanswered probe to "peer dead". */
+/* RETRY as the vendor reads it: retry_s, or the default when 0 (IOS 2 s, Comware 5 s). */
+double dpd_retry_s(const struct dpd_cfg *c);
+/* From the last packet received from the peer to the first R-U-THERE (IOS/Comware: the
+ * interval, periodic or on-demand with traffic going out; strongSwan: dpd_delay). */
+double dpd_idle_to_probe_s(const struct dpd_cfg *c);
+/* The k-th step after the first unanswered probe (IOS/Comware): k = 1..N is the k-th
+ * retransmission, k = N + 1 the "peer dead" moment; k·RETRY. 0 for other styles. */
+double dpd_step_after_probe_s(const struct dpd_cfg *c, int k);
+/* From the first unanswered probe to "peer dead" (= dpd_step_after_probe_s(c, N + 1)). */
 double dpd_probe_to_dead_s(const struct dpd_cfg *c);
 /* From the moment the peer goes silent (last packet received from it) to "peer dead",
  * for a periodic sender or an on-demand sender with outbound traffic flowing. */

@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "ctl.h"
+#include "dpd.h"
 #include "esp_sa.h"
 #include "ike.h"
 #include "ios_cfg.h"
@@ -68,14 +69,16 @@ struct gw_child {
 	int dirty;                        /* on gw.dirty[] */
 };
 
-/* DPD state of one ISAKMP SA (gw_dpd.c) */
+/* DPD of one ISAKMP SA (gw_dpd.c): fsm/dpd.h's machine with the settings in force when
+ * the SA was established */
 #define GW_MAX_DPD 64
-#define GW_DPD_RETRANSMITS 5          /* IOS: "attempt N of 5", then "peer not responding" */
 struct gw_dpd {
-	int used, seen, probing;
-	unsigned conn_id, attempt;
+	int used, seen;
+	unsigned conn_id;
+	uint32_t peer;
+	int peer_dpd;                     /* the peer sent the DPD vendor ID (else never probed) */
 	uint32_t seq;                     /* outstanding R-U-THERE */
-	uint64_t probe_ms, next_ms;
+	struct dpd_sa sm;
 };
 
 struct gw {
@@ -92,6 +95,8 @@ struct gw {
 	struct ctl_server *ctl;
 	struct loop_timer ike_timer, dpd_timer;
 	struct gw_dpd dpd[GW_MAX_DPD];
+	int dpd_wait_out, dpd_probing;    /* some SA waits for outbound traffic / is probing */
+	int dpd_kicked;                   /* gw_dpd_kick() is being called */
 	/* sockets */
 	int tun_fd, udp500, udp4500, esp_raw;
 	/* data plane */
@@ -170,6 +175,18 @@ static inline uint32_t gw_sa_local(const struct ike_sa_info *sa)
 
 /* gw_dpd.c */
 void gw_dpd_start(struct gw *g);
+/* Record the current settings for every ISAKMP SA established so far that has none yet
+ * (before the settings change; before a show). */
+void gw_dpd_sync(struct gw *g);
+/* Re-evaluate every SA now and re-arm the timer (after a settings change). */
+void gw_dpd_reschedule(struct gw *g);
+/* Traffic hook (call where the engine timer is re-armed, after IKE input and data-plane
+ * batches): re-evaluates at once only while an SA is probing or an on-demand SA waits
+ * for outbound traffic. Cheap otherwise. */
+void gw_dpd_kick(struct gw *g);
+/* The settings new ISAKMP SAs get (from the configuration). */
+void gw_dpd_settings(const struct gw *g, struct dpd_cfg *out);
+const struct gw_dpd *gw_dpd_find(const struct gw *g, unsigned conn_id);
 
 /* gw_show.c */
 int gw_ctl_handle(void *arg, const char *request, FILE *out);

@@ -237,6 +237,7 @@ void gw_ike_schedule(struct gw *g)
 {
 	uint64_t next = ike_next_timeout(g->ike);
 
+	gw_dpd_kick(g);      /* traffic or IKE input just happened: an answered probe ends now */
 	if (!g->ike_timer.cb)
 		loop_timer_init(&g->ike_timer, gw_ike_timer_cb, g);
 	if (next == UINT64_MAX) {

@@ -53,12 +53,63 @@ static void hex8(char *out, const uint8_t c[8])
 		sprintf(out + 2 * i, "%02x", c[i]);
 }
 
+/* The DPD settings an SA runs with (snapshot of its establishment) and where it is:
+ * "DPD 10/2 periodic", "DPD 10/2 periodic, probing (attempt 2 of 5)", "no DPD",
+ * "DPD 10/2 periodic, peer without DPD: not probed". */
+static const char *sa_dpd_text(const struct gw *g, const struct ike_sa_info *sa, char *buf, size_t len)
+{
+	const struct gw_dpd *d = gw_dpd_find(g, sa->conn_id);
+	char c[64];
+
+	if (!d) {
+		snprintf(buf, len, "%s", sa->deleted ? "deleted" : strcmp(sa->state, "QM_IDLE") ? "not established" :
+			 "no DPD");
+		return buf;
+	}
+	dpd_cfg_describe(&d->sm.cfg, c, sizeof(c));
+	if (!dpd_active(&d->sm.cfg))
+		snprintf(buf, len, "%s", c);
+	else if (!d->peer_dpd)
+		snprintf(buf, len, "%s, peer without DPD: not probed", c);
+	else if (d->sm.phase == DPD_PH_PROBING)
+		snprintf(buf, len, "%s, probing (attempt %u of %d)", c, d->sm.attempt,
+			 dpd_retransmissions(&d->sm.cfg));
+	else
+		snprintf(buf, len, "%s, %s", c, dpd_phase_name(d->sm.phase));
+	return buf;
+}
+
+static void json_sa_dpd(struct json_w *w, const struct gw *g, const struct ike_sa_info *sa)
+{
+	const struct gw_dpd *d = gw_dpd_find(g, sa->conn_id);
+	char b[128];
+
+	json_kv_string(w, "dpd_settings", sa_dpd_text(g, sa, b, sizeof(b)));
+	json_key(w, "dpd_cfg");
+	if (!d || !dpd_active(&d->sm.cfg)) {
+		json_null(w);
+		return;
+	}
+	json_begin_object(w);
+	json_kv_string(w, "style", dpd_style_name(d->sm.cfg.style));
+	json_kv_string(w, "mode", d->sm.cfg.mode == DPD_PERIODIC ? "periodic" : "on-demand");
+	json_kv_double(w, "interval_s", d->sm.cfg.interval_s, -1);
+	json_kv_double(w, "retry_s", dpd_retry_s(&d->sm.cfg), -1);
+	json_kv_int(w, "retransmissions", dpd_retransmissions(&d->sm.cfg));
+	json_kv_double(w, "probe_to_dead_s", dpd_probe_to_dead_s(&d->sm.cfg), -1);
+	json_kv_string(w, "state", d->peer_dpd ? dpd_phase_name(d->sm.phase) : "not probed");
+	json_kv_int(w, "attempt", d->sm.attempt);
+	json_end_object(w);
+}
+
 static void show_isakmp(struct gw *g, FILE *out, int detail, int json)
 {
 	struct ike_sa_info sa[64];
-	size_t n = ike_list_isakmp(g->ike, loop_now_ms(g->loop), sa, 64), i;
-	char eb[16], ic[17], rc[17];
+	size_t n, i;
+	char eb[16], ic[17], rc[17], db[128];
 
+	gw_dpd_reschedule(g);   /* settings for SAs established since the last scan; state as of now */
+	n = ike_list_isakmp(g->ike, loop_now_ms(g->loop), sa, 64);
 	if (json) {
 		struct json_w w;
 
@@ -89,6 +140,7 @@ static void show_isakmp(struct gw *g, FILE *out, int detail, int json)
 			json_kv_int(&w, "local_port", sa[i].local_port);
 			json_kv_int(&w, "remote_port", sa[i].remote_port);
 			json_kv_bool(&w, "dpd", sa[i].dpd_peer);
+			json_sa_dpd(&w, g, &sa[i]);
 			json_end_object(&w);
 		}
 		json_end_array(&w);
@@ -118,6 +170,7 @@ static void show_isakmp(struct gw *g, FILE *out, int detail, int json)
 			hash_name(sa[i].hash), "psk", sa[i].group, r / 3600, r / 60 % 60, r % 60,
 			sa[i].dpd_peer ? "D" : "", sa[i].natt ? "N" : "");
 		fprintf(out, "Connection-id:Engine-id = %u:1(software)\n", sa[i].conn_id);
+		fprintf(out, "  %s\n", sa_dpd_text(g, &sa[i], db, sizeof(db)));
 	}
 }
 
@@ -420,6 +473,15 @@ static void show_counters(struct gw *g, FILE *out, int json)
 		for (d = 0; d < IKE_DROP_MAX; d++)
 			json_kv_int(&w, ike_drop_name((int)d), (int64_t)is->dropped[d]);
 		json_end_object(&w);
+		json_key(&w, "invalid_spi");
+		json_begin_object(&w);
+		json_kv_int(&w, "notifies_sent", (int64_t)is->invalid_spi_sent);
+		json_kv_int(&w, "notifies_suppressed", (int64_t)is->invalid_spi_suppressed);
+		json_kv_int(&w, "no_ike_sa", (int64_t)is->invalid_spi_no_sa);
+		json_kv_int(&w, "recoveries_started", (int64_t)is->invalid_spi_recoveries);
+		json_kv_int(&w, "notifies_received", (int64_t)is->invalid_spi_received);
+		json_kv_int(&w, "notifies_unmatched", (int64_t)is->invalid_spi_unmatched);
+		json_end_object(&w);
 		json_end_object(&w);
 		json_key(&w, "esp_dropped");
 		json_begin_object(&w);
@@ -442,6 +504,11 @@ static void show_counters(struct gw *g, FILE *out, int json)
 	for (d = 0; d < IKE_DROP_MAX; d++)
 		if (is->dropped[d])
 			fprintf(out, "  IKE dropped %-24s %" PRIu64 "\n", ike_drop_name((int)d), is->dropped[d]);
+	if (is->invalid_spi_sent + is->invalid_spi_suppressed + is->invalid_spi_no_sa + is->invalid_spi_received)
+		fprintf(out, "  INVALID-SPI: %" PRIu64 " notifies sent, %" PRIu64 " suppressed (rate limit), %" PRIu64
+			" without IKE SA, %" PRIu64 " recoveries started; %" PRIu64 " received (%" PRIu64
+			" naming no SA)\n", is->invalid_spi_sent, is->invalid_spi_suppressed, is->invalid_spi_no_sa,
+			is->invalid_spi_recoveries, is->invalid_spi_received, is->invalid_spi_unmatched);
 	for (d = 1; d < ESP_DROP_MAX; d++)
 		if (esp_drops[d])
 			fprintf(out, "  ESP dropped %-24s %" PRIu64 "\n", esp_drop_name((enum esp_drop)d), esp_drops[d]);

@@ -1,7 +1,9 @@
 /* fuzz_config.c — libFuzzer target for the IOS configuration parser: any bytes are
  * parsed; an error must read "config.cfg:LINE: expected …" or "config.cfg: expected …";
  * an accepted config is walked by every look-up (routes, crypto ACL selectors, maps,
- * interfaces), and its show-run text must read back to the same text.
+ * interfaces), and its show-run text must read back to the same text; then its first
+ * line goes through ios_cfg_apply_global_line (refgwctl `configure`): refused with
+ * "configure:1: expected …", or applied with a show-run that still reads back.
  * Seed corpus: the .cfg files in reference/cfg/tests/seeds/.
  */
 #include <stdint.h>
@@ -60,5 +62,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();        /* … to the same model */
 	free(w1);
 	free(w2);
+	/* the first line again as a refgwctl `configure` line on the loaded model */
+	{
+		char rl[IOS_LINE_MAX + 64];
+		const char *nl = memchr(data, '\n', size);
+		size_t ll = nl ? (size_t)(nl - (const char *)data) : size;
+
+		if (ll >= sizeof(rl))
+			ll = sizeof(rl) - 1;
+		memcpy(rl, data, ll);
+		rl[ll] = '\0';
+		if (ios_cfg_apply_global_line(c1, rl, "configure", 1, err, sizeof(err)) != 0) {
+			if (strncmp(err, "configure:1: expected ", 22) != 0)
+				abort();
+			return 0;
+		}
+		w1 = write_text(c1, &l1);
+		if (ios_cfg_parse(w1, l1, "w.cfg", c2, err, sizeof(err)) != 0)
+			abort();
+		free(w1);
+	}
 	return 0;
 }

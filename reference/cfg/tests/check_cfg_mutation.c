@@ -8,8 +8,11 @@
  * "<file>:<line>: expected " (line within the mutant) or "<file>: expected ". When it
  * returns 0, every look-up runs (route resolution, crypto ACL selectors, map/iface
  * walks), and the show-run text of the model reads back to the same text again.
- * Prints accepted/rejected counts; runs well under 20 s.
+ * The same mutations of refgwctl `configure` lines go through ios_cfg_apply_global_line
+ * (a refused line leaves the model untouched). Prints accepted/rejected counts; runs
+ * well under 20 s.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -333,6 +336,76 @@ static void exercise(const struct ios_cfg *c)
 			abort();
 }
 
+/* refgwctl `configure` lines (ios_cfg_apply_global_line) mutated the same way and applied
+ * to a loaded seed: 0 with a show-run that reads back, or -1 with "configure:7: expected "
+ * and the model exactly as before. */
+static const char *const runtime_lines[] = {
+	"crypto isakmp keepalive 10 periodic", "crypto isakmp keepalive 15 2", "no crypto isakmp keepalive",
+	"ike dpd interval 3 retry 3 periodic", "ike dpd interval 20 on-demand", "no ike dpd",
+	"crypto isakmp invalid-spi-recovery", "no crypto isakmp invalid-spi-recovery",
+};
+
+#define RUNTIME_MUTANTS 8000
+
+static void runtime_mutants(struct ios_cfg *c, struct ios_cfg *c2, unsigned long *ok, unsigned long *bad)
+{
+	static struct text t;
+	static char line[BUF_MAX + 1];
+	char path[512], err[1024];
+	unsigned long n;
+	size_t l0, l1, lr;
+	char *before, *after, *back;
+
+	struct ios_cfg *tmpl;
+
+	snprintf(path, sizeof(path), "%s/Branch.cfg", CFG_SEED_DIR);
+	tmpl = ios_cfg_load_file(path, err, sizeof(err));
+	if (!tmpl) {
+		fprintf(stderr, "%s\n", err);
+		failures++;
+		return;
+	}
+	for (n = 0; n < RUNTIME_MUTANTS; n++) {
+		const char *base = runtime_lines[below(sizeof(runtime_lines) / sizeof(runtime_lines[0]))];
+		int rc;
+
+		memcpy(c, tmpl, offsetof(struct ios_cfg, pool) + tmpl->pool_len);
+		/* some lines applied first, so `no` and replacements meet a configured value */
+		if (below(2))
+			ios_cfg_apply_global_line(c, runtime_lines[below(8)], "configure", 1, err, sizeof(err));
+		t.len = strlen(base);
+		memcpy(t.b, base, t.len);
+		if (n % 8)
+			mutate(&t);
+		memcpy(line, t.b, t.len);
+		line[t.len] = '\0';
+		before = write_text(c, &l0);
+		rc = ios_cfg_apply_global_line(c, line, "configure", 7, err, sizeof(err));
+		after = write_text(c, &l1);
+		if (rc != 0) {
+			++*bad;
+			if (rc != -1 || strncmp(err, "configure:7: expected ", 22) != 0)
+				fail("runtime", n, "bad error message", &t, err);
+			else if (l0 != l1 || memcmp(before, after, l0) != 0)
+				fail("runtime", n, "a refused line changed the model", &t, err);
+		} else {
+			++*ok;
+			exercise(c);
+			if (ios_cfg_parse(after, l1, "w.cfg", c2, err, sizeof(err)) != 0) {
+				fail("runtime", n, "show-run after the line does not read back", &t, err);
+			} else {
+				back = write_text(c2, &lr);
+				if (lr != l1 || memcmp(back, after, l1) != 0)
+					fail("runtime", n, "show-run after the line not stable", &t, "");
+				free(back);
+			}
+		}
+		free(before);
+		free(after);
+	}
+	ios_cfg_free(tmpl);
+}
+
 int main(void)
 {
 	static struct text orig, t;
@@ -397,6 +470,15 @@ int main(void)
 		}
 		printf("%-14s %5lu mutants: %5lu accepted, %5lu rejected with file:line\n", seed_names[si],
 		       (unsigned long)MUT_PER_SEED, ok, bad);
+		total_ok += ok;
+		total_bad += bad;
+	}
+	{
+		unsigned long ok = 0, bad = 0;
+
+		runtime_mutants(c, c2, &ok, &bad);
+		printf("%-14s %5lu mutants: %5lu accepted, %5lu rejected with configure:line\n", "configure",
+		       (unsigned long)RUNTIME_MUTANTS, ok, bad);
 		total_ok += ok;
 		total_bad += bad;
 	}

@@ -561,6 +561,103 @@ START_TEST(comware_dpd_and_recovery)
 }
 END_TEST
 
+/* refgwctl `configure`: one global line into a loaded model (ios_cfg_apply_global_line) */
+static char *write_str(void)
+{
+	char *t = NULL;
+	size_t l = 0;
+	FILE *fp = open_memstream(&t, &l);
+
+	ck_assert_ptr_nonnull(fp);
+	ios_cfg_write(cfg, fp);
+	fclose(fp);
+	return t;
+}
+
+START_TEST(runtime_global_lines)
+{
+	char *t;
+	const char *ka, *ts;
+
+	ck_assert_msg(parse("hostname Branch\ncrypto isakmp policy 10\n authentication pre-share\n"
+			    "crypto isakmp key k address 1.1.1.1\n"
+			    "crypto ipsec transform-set T esp-3des esp-sha-hmac\n") == 0, "%s", err);
+	ck_assert(!cfg->keepalive.enabled);
+	/* IOS keepalive, placed where IOS prints it: before the transform set */
+	ck_assert_msg(ios_cfg_apply_global_line(cfg, "crypto isakmp keepalive 10 periodic", "configure", 1,
+						err, sizeof(err)) == 0, "%s", err);
+	ck_assert(cfg->keepalive.enabled && !cfg->keepalive.comware);
+	ck_assert_uint_eq(cfg->keepalive.interval, 10);
+	ck_assert_uint_eq(cfg->keepalive.retry, 2);
+	ck_assert_int_eq(cfg->keepalive.mode, IOS_DPD_PERIODIC);
+	t = write_str();
+	ka = strstr(t, "crypto isakmp keepalive 10 periodic\n");
+	ts = strstr(t, "crypto ipsec transform-set T");
+	ck_assert_msg(ka && ts && ka < ts && ka > strstr(t, "crypto isakmp key k"), "%s", t);
+	free(t);
+	/* replaced in place by the Comware form (one setting), then by IOS on-demand */
+	ck_assert_msg(ios_cfg_apply_global_line(cfg, "  ike dpd interval 3 retry 3 periodic\r\n", "configure", 2,
+						err, sizeof(err)) == 0, "%s", err);
+	ck_assert(cfg->keepalive.comware);
+	ck_assert_uint_eq(cfg->keepalive.retry, 3);
+	t = write_str();
+	ck_assert_msg(strstr(t, "ike dpd interval 3 retry 3 periodic\n") && !strstr(t, "keepalive"), "%s", t);
+	free(t);
+	ck_assert_int_eq(ios_cfg_apply_global_line(cfg, "crypto isakmp keepalive 15 2", NULL, 3, err,
+						   sizeof(err)), 0);
+	ck_assert(!cfg->keepalive.comware);
+	ck_assert_int_eq(cfg->keepalive.mode, IOS_DPD_ON_DEMAND);
+	/* errors leave the model alone and say what was expected */
+	ck_assert_int_eq(ios_cfg_apply_global_line(cfg, "crypto isakmp keepalive 5", "configure", 4, err,
+						   sizeof(err)), -1);
+	ck_assert_str_eq(err, "configure:4: expected 'crypto isakmp keepalive 10-3600 [2-60] "
+			      "[periodic|on-demand]', got '5'");
+	ck_assert_uint_eq(cfg->keepalive.interval, 15);
+	ck_assert_int_eq(ios_cfg_apply_global_line(cfg, "ike dpd interval 3 retry 3", "configure", 5, err,
+						   sizeof(err)), -1);
+	ck_assert_str_eq(err, "configure:5: expected 'ike dpd interval 1-300 [retry 1-60] "
+			      "{periodic|on-demand}', got end of line");
+	ck_assert_int_eq(ios_cfg_apply_global_line(cfg, "crypto isakmp policy 20", "configure", 6, err,
+						   sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "configure:6: expected 'crypto isakmp keepalive …', 'ike dpd …' or "
+				  "'crypto isakmp invalid-spi-recovery' (or 'no' before one of them), got 'policy'"),
+		      "%s", err);
+	ck_assert_int_eq(ios_cfg_apply_global_line(cfg, "interface Fa0/0", "configure", 7, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "got 'interface'"), "%s", err);
+	ck_assert_int_eq(ios_cfg_apply_global_line(cfg, "no", "configure", 8, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "got end of line"), "%s", err);
+	ck_assert_int_eq(ios_cfg_apply_global_line(cfg, "crypto isakmp invalid-spi-recovery now", "configure", 9,
+						   err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "configure:9: expected 'crypto isakmp invalid-spi-recovery', got 'now'");
+	/* no forms (IOS ignores the arguments of the line being removed) */
+	ck_assert_int_eq(ios_cfg_apply_global_line(cfg, "no crypto isakmp keepalive 15 2", "configure", 10, err,
+						   sizeof(err)), 0);
+	ck_assert(!cfg->keepalive.enabled);
+	ck_assert_int_eq(ios_cfg_apply_global_line(cfg, "no ike dpd", "configure", 11, err, sizeof(err)), 0);
+	ck_assert(!cfg->keepalive.enabled);
+	/* invalid-spi-recovery on and off */
+	ck_assert_int_eq(ios_cfg_apply_global_line(cfg, "crypto isakmp invalid-spi-recovery", "configure", 12,
+						   err, sizeof(err)), 0);
+	ck_assert_int_ne(cfg->invalid_spi_recovery_line, 0);
+	t = write_str();
+	ck_assert_msg(strstr(t, "crypto isakmp invalid-spi-recovery\n") && !strstr(t, "keepalive"), "%s", t);
+	free(t);
+	ck_assert_int_eq(ios_cfg_apply_global_line(cfg, "no crypto isakmp invalid-spi-recovery", "configure", 13,
+						   err, sizeof(err)), 0);
+	ck_assert_int_eq(cfg->invalid_spi_recovery_line, 0);
+	/* without transform sets or maps the line goes last, and show-run reads back */
+	ck_assert_msg(parse("hostname X\ninterface Fa0/0\n ip address 10.0.0.1 255.255.255.0\n") == 0, "%s", err);
+	ck_assert_int_eq(ios_cfg_apply_global_line(cfg, "ike dpd interval 10 on-demand", "configure", 1, err,
+						   sizeof(err)), 0);
+	ck_assert_int_gt(cfg->keepalive.line, cfg->ifaces[0].line);
+	t = write_str();
+	ck_assert_msg(parse(t) == 0, "%s\n%s", err, t);
+	ck_assert(cfg->keepalive.enabled && cfg->keepalive.comware);
+	ck_assert_uint_eq(cfg->keepalive.interval, 10);
+	free(t);
+}
+END_TEST
+
 START_TEST(blanks_comments_blocks)
 {
 	const struct ios_iface *f;
@@ -1012,6 +1109,7 @@ static Suite *cfg_suite(void)
 	tcase_add_checked_fixture(tr, setup, teardown);
 	tcase_add_test(tr, defaults_and_variants);
 	tcase_add_test(tr, comware_dpd_and_recovery);
+	tcase_add_test(tr, runtime_global_lines);
 	tcase_add_test(tr, blanks_comments_blocks);
 	tcase_add_test(tr, interface_lines);
 	tcase_add_test(tr, acl_lines);

@@ -44,6 +44,17 @@ START_TEST(dpd_ios_seed001)
 	struct time_window w = dpd_detect_window(&c);
 	NEAR(w.lo_s, 12);
 	NEAR(w.hi_s, 22);
+	/* the steps after the first probe: retransmissions at 2, 4 … 10 s, dead at 12 s */
+	NEAR(dpd_idle_to_probe_s(&c), 10);
+	NEAR(dpd_step_after_probe_s(&c, 1), 2);
+	NEAR(dpd_step_after_probe_s(&c, 5), 10);
+	NEAR(dpd_step_after_probe_s(&c, 6), dpd_probe_to_dead_s(&c));
+	NEAR(dpd_step_after_probe_s(&c, 0), 0);
+	NEAR(dpd_step_after_probe_s(&c, 7), 0);
+	/* RETRY left out: IOS's default 2 s */
+	c.retry_s = 0;
+	NEAR(dpd_retry_s(&c), 2);
+	NEAR(dpd_probe_to_dead_s(&c), 12);
 }
 END_TEST
 
