@@ -52,15 +52,19 @@ static struct dpd_result idle_eval(struct dpd_sa *s, const struct dpd_input *in,
 	struct dpd_result r = { DPD_ACT_NONE, 0, 0, DPD_NEVER, false };
 	uint64_t quiet_since = max_u64(in->last_in_ms, s->heard_ms);
 	uint64_t due = quiet_since + ms_of(dpd_idle_to_probe_s(&s->cfg));
-	/* on-demand worries only about traffic sent since the last sign of life */
-	bool worried = s->cfg.mode == DPD_PERIODIC || in->last_out_ms > quiet_since;
 
-	if (in->now_ms < due) {
-		r.next_ms = due;        /* on-demand: traffic may go out before then */
-		return r;
+	if (s->cfg.mode != DPD_PERIODIC) {
+		/* on-demand counts from the first packet sent after the last sign of life */
+		if (in->last_out_ms <= quiet_since) {
+			r.wait_outbound = true;     /* nothing sent: nothing to worry about */
+			return r;
+		}
+		if (s->out_since_ms <= quiet_since)
+			s->out_since_ms = in->last_out_ms;
+		due = s->out_since_ms + ms_of(dpd_idle_to_probe_s(&s->cfg));
 	}
-	if (!worried) {
-		r.wait_outbound = true;
+	if (in->now_ms < due) {
+		r.next_ms = due;
 		return r;
 	}
 	if (!may_probe) {

@@ -7,10 +7,14 @@
  * windows are the same arithmetic.
  *
  *   periodic   probe once nothing came in from the peer for INTERVAL
- *   on-demand  probe once nothing came in for INTERVAL and something was sent to the
- *              peer since the last thing that came in (RFC 3706 §5.5: idle tunnels are
- *              not probed; seed 000: "如果一台路由器暂时不准备加密任何数据,那么它也不会
- *              发送 DPD 信息")
+ *   on-demand  probe INTERVAL after the first packet sent to the peer since the last
+ *              thing that came in, if nothing came in since (seed 000: "如果路由器加密了
+ *              数据并发给了对等体,但在一定时间内没有解密任何源自于对等体的数据"; its
+ *              example: one echo at second 4, "等待15秒后" the probes start). Idle tunnels
+ *              are not probed (RFC 3706 §5.5; seed 000: "如果一台路由器暂时不准备加密任何
+ *              数据,那么它也不会发送 DPD 信息"). The first such packet is the last_out_ms
+ *              seen at the first evaluation after it — exact when the caller calls
+ *              dpd_step() as packets go out while wait_outbound is set.
  *   then       the unanswered R-U-THERE is retransmitted at k·RETRY after the first one,
  *              k = 1..N (IOS N = 5, "attempt k of 5"; Comware N = 2), and the peer is
  *              dead at (N + 1)·RETRY — dpd_probe_to_dead_s(). The schedule hangs off the
@@ -56,6 +60,7 @@ struct dpd_sa {
 	uint64_t probe_ms;        /* first R-U-THERE of the round */
 	uint64_t next_ms;         /* PROBING: next retransmission or death */
 	uint64_t heard_ms;        /* last ACK seen through dpd_input.ack */
+	uint64_t out_since_ms;    /* on-demand: first packet out after the last sign of life */
 };
 
 struct dpd_input {

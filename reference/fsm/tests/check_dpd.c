@@ -70,7 +70,8 @@ START_TEST(schedule_matches_windows)
 			ck_assert_int_eq(dpd_retransmissions(&c), v[k].n);
 			ck_assert_int_eq(n, v[k].n + 2);
 			ck_assert_int_eq(a[0], DPD_ACT_PROBE);
-			ck_assert_uint_eq(t[0], last_in + ms(dpd_idle_to_probe_s(&c)));
+			/* on-demand: INTERVAL after the first packet out (last_in + 1 here) */
+			ck_assert_uint_eq(t[0], last_in + (m ? 0 : 1) + ms(dpd_idle_to_probe_s(&c)));
 			for (j = 1; j <= v[k].n; j++) {
 				ck_assert_int_eq(a[j], DPD_ACT_RETRANSMIT);
 				ck_assert_uint_eq(t[j] - t[0], ms(dpd_step_after_probe_s(&c, j)));
@@ -261,15 +262,18 @@ START_TEST(on_demand_idle_waits_for_outbound)
 
 	dpd_init(&s, &c);
 	r = step(&s, 1000, 1000, 0, false);
-	ck_assert_uint_eq(r.next_ms, 16000);            /* traffic may still go out before */
-	r = step(&s, 16000, 1000, 0, false);
 	ck_assert_int_eq(r.action, DPD_ACT_NONE);
-	ck_assert_uint_eq(r.next_ms, DPD_NEVER);
+	ck_assert_uint_eq(r.next_ms, DPD_NEVER);        /* nothing sent: only news matter */
 	ck_assert(r.wait_outbound);
-	/* a packet goes out at 50 s: the peer has been quiet for 49 s → probe at once */
+	/* a packet goes out at 50 s (seed 000: one echo): the probe comes 15 s later */
 	r = step(&s, 50000, 1000, 50000, false);
+	ck_assert_int_eq(r.action, DPD_ACT_NONE);
+	ck_assert_uint_eq(r.next_ms, 65000);
+	r = step(&s, 60000, 1000, 60000, false);        /* more packets do not move it */
+	ck_assert_uint_eq(r.next_ms, 65000);
+	r = step(&s, 65000, 1000, 60000, false);
 	ck_assert_int_eq(r.action, DPD_ACT_PROBE);
-	ck_assert_uint_eq(r.next_ms, 52000);
+	ck_assert_uint_eq(r.next_ms, 67000);
 	/* periodic probes an idle peer on time */
 	c.mode = DPD_PERIODIC;
 	dpd_init(&s, &c);
@@ -278,7 +282,8 @@ START_TEST(on_demand_idle_waits_for_outbound)
 END_TEST
 
 /* on-demand after a cut (dpd-on-demand of seed 000): traffic flowed both ways until 30 s,
- * then only echo requests go out → probe 15 s after the last reply, dead 12 s later */
+ * then only echo requests go out (every second) → probe 15 s after the first unanswered
+ * one, dead 12 s later */
 START_TEST(on_demand_after_cut)
 {
 	struct dpd_cfg c = cfg_of(DPD_IOS, DPD_ON_DEMAND, 15, 2);
@@ -302,10 +307,11 @@ START_TEST(on_demand_after_cut)
 			dead = t;
 		next = r.next_ms;
 	}
-	ck_assert_uint_eq(probe, 45000);
+	ck_assert_uint_eq(probe, 46000);
 	ck_assert_uint_eq(retr, 5);
 	ck_assert_uint_eq(dead - probe, ms(dpd_probe_to_dead_s(&c)));
-	ck_assert_uint_eq(dead - 30000, ms(dpd_detect_window(&c).hi_s));   /* traffic flowing: hi */
+	/* from the first packet that went unanswered: the window's upper bound */
+	ck_assert_uint_eq(dead - 31000, ms(dpd_detect_window(&c).hi_s));
 }
 END_TEST
 
@@ -355,7 +361,9 @@ START_TEST(off_and_snapshot)
 	ck_assert_int_eq(step(&old, 10000, 0, 0, false).action, DPD_ACT_PROBE);
 	r = step(&s, 10000, 0, 0, false);
 	ck_assert_int_eq(r.action, DPD_ACT_NONE);
-	ck_assert_uint_eq(r.next_ms, 30000);
+	ck_assert(r.wait_outbound);
+	r = step(&s, 10000, 0, 1000, false);
+	ck_assert_uint_eq(r.next_ms, 31000);
 }
 END_TEST
 
