@@ -146,10 +146,11 @@ END_TEST
 
 START_TEST(mutate_node_files)
 {
-	const char *files[] = { TC_DIR "/nodes/F1060.node", TC_DIR "/nodes/F1090-2.node" };
+	const char *files[] = { TC_DIR "/nodes/strongswan/F1060.node", TC_DIR "/nodes/strongswan/F1090-2.node",
+				TC_DIR "/nodes/refgw/F1090-2.node" };
 	static char buf[8192];
 	unsigned ok = 0, bad = 0;
-	for (size_t f = 0; f < 2; f++) {
+	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
 		char *text = slurp_or_die(files[f]);
 		for (int i = 0; i < 20000; i++) {
 			struct node_spec n;
