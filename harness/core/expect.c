@@ -1,7 +1,9 @@
 /* expect.c — judge a run: every expectation of the testcase against the merged event
  * timeline and the prober records, in the order written, so that an `expect … as NAME`
  * anchors the ones after it. Windows come from the node configs through
- * reference/fsm/windows.c, combined with slack, allowance and time scale by tcwin.c. */
+ * reference/fsm/windows.c — a node's DPD as in force at the window's anchor, so the
+ * windows anchored after a `configure` use its settings — combined with slack, allowance
+ * and time scale by tcwin.c. */
 #include <glob.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -18,11 +20,24 @@ struct dpd_cfg expect_effective_dpd(const struct node_spec *s)
 	return tcwin_effective_dpd(s);
 }
 
-int expect_window(const struct run *r, const struct tc_window *w, double *lo, double *hi, char *desc, size_t len)
+/* How many actions of the timeline had run at time a (they run one after the other). */
+static int actions_before(const struct run *r, int64_t a)
+{
+	int n = 0;
+	for (int i = 0; i < r->tc->nact; i++)
+		if (r->act_ns[i] && r->act_ns[i] <= a)
+			n = i + 1;
+	return n;
+}
+
+int expect_window(const struct run *r, const struct tc_window *w, int64_t anchor_ns, double *lo, double *hi,
+		  char *desc, size_t len)
 {
 	struct tcwin tw;
-	if (tcwin_eval(r->tc, w, r->scale, &tw))
+	if (tcwin_eval_at(r->tc, w, actions_before(r, anchor_ns), r->scale, &tw)) {
+		snprintf(desc, len, "%s", tw.what);
 		return -1;
+	}
 	*lo = tw.lo;
 	*hi = tw.hi;
 	snprintf(desc, len, "%s", tw.desc);
@@ -169,9 +184,10 @@ static int window_of(const struct run *r, const struct tc_expect *x, struct exp_
 		     double *lo, double *hi)
 {
 	char desc[sizeof(o->window)];
-	if (expect_window(r, &x->win, lo, hi, desc, sizeof(desc))) {
+	if (expect_window(r, &x->win, a, lo, hi, desc, sizeof(desc))) {
 		o->status = EXP_ERROR;
-		snprintf(o->detail, sizeof(o->detail), "cannot compute the window %s", x->win.text);
+		snprintf(o->detail, sizeof(o->detail), "cannot compute the window %s%s%s", x->win.text,
+			 desc[0] ? ": " : "", desc);
 		return -1;
 	}
 	snprintf(o->window, sizeof(o->window), "%s%s", x->win_before ? "before " : "", desc);

@@ -5,6 +5,7 @@
  * periodic`, IOS `crypto isakmp keepalive N [R] [periodic|on-demand]`, or strongSwan's
  * `dpd delay D timeout T`), because each vendor's semantics differ (fsm/windows.h).
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,92 @@ static int fail(char *err, size_t len, const char *file, int line, const char *f
 		vsnprintf(err + o, len - o, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+/* refgw's DPD as its model holds it (gw_dpd_settings in reference/refgw/gw_dpd.c). */
+static void dpd_of_keepalive(const struct ios_keepalive *ka, struct dpd_cfg *d)
+{
+	memset(d, 0, sizeof(*d));
+	if (!ka->enabled)
+		return;
+	d->style = ka->comware ? DPD_COMWARE : DPD_IOS;
+	d->mode = ka->mode == IOS_DPD_PERIODIC ? DPD_PERIODIC : DPD_ON_DEMAND;
+	d->interval_s = ka->interval;
+	d->retry_s = ka->retry;
+	d->retry_s = dpd_retry_s(d);   /* 0 → the style's default */
+}
+
+/* The words of a configuration-mode line, lower-cased, at most `max` (the rest ignored). */
+static int cfg_words(const char *s, char w[][16], int max)
+{
+	int n = 0;
+	while (n < max) {
+		s += strspn(s, " \t");
+		size_t l = strcspn(s, " \t");
+		if (!l)
+			break;
+		snprintf(w[n], 16, "%.*s", (int)(l < 15 ? l : 15), s);
+		for (char *c = w[n]; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		n++;
+		s += l;
+	}
+	return n;
+}
+
+/* What refgw's `configure` (reference/refgw/gw_apply.c) does with a line: 1 global (the
+ * first word, after an optional `no`, is `crypto` or `ike`: its configuration parser
+ * takes it), 2 a global line that sets or removes DPD (`crypto isakmp keepalive …`,
+ * `ike dpd …`), 0 anything else (interface, shutdown, …: refgw's business). */
+static int cfg_line_kind(const char *s)
+{
+	char w[4][16];
+	int n = cfg_words(s, w, 4), i = n && !strcmp(w[0], "no");
+	if (i >= n || (strcmp(w[i], "crypto") && strcmp(w[i], "ike")))
+		return 0;
+	if ((n >= i + 3 && !strcmp(w[i], "crypto") && !strcmp(w[i + 1], "isakmp") && !strcmp(w[i + 2], "keepalive")) ||
+	    (n >= i + 2 && !strcmp(w[i], "ike") && !strcmp(w[i + 1], "dpd")))
+		return 2;
+	return 1;
+}
+
+int node_config_dpd(const struct node_spec *n, const char *lines, struct dpd_cfg *dpd, int *changed,
+		    int *bad_line, char *err, size_t errlen)
+{
+	char cerr[512];
+	*bad_line = 0;
+	*changed = 0;
+	if (!n->config[0]) {
+		snprintf(err, errlen, "node %s has no refgw configuration", n->name);
+		return -1;
+	}
+	struct ios_cfg *cfg = ios_cfg_load_file(n->config, cerr, sizeof(cerr));
+	if (!cfg) {
+		snprintf(err, errlen, "config %s: %s", n->config, cerr);
+		return -1;
+	}
+	int k = 0, rc = 0;
+	for (const char *p = lines; *p && rc == 0; ) {
+		size_t l = strcspn(p, "\n");
+		char line[NODE_CFG_LINE_MAX];
+		snprintf(line, sizeof(line), "%.*s", (int)(l < sizeof(line) ? l : sizeof(line) - 1), p);
+		p += l + (p[l] == '\n');
+		k++;
+		int kind = cfg_line_kind(line);
+		if (!kind)
+			continue;
+		if (ios_cfg_apply_global_line(cfg, line, "configure", k, cerr, sizeof(cerr))) {
+			*bad_line = k;
+			snprintf(err, errlen, "%s", cerr);
+			rc = -1;
+		} else if (kind == 2) {
+			/* every keepalive / ike dpd line gives the whole setting (or none) */
+			dpd_of_keepalive(&cfg->keepalive, dpd);
+			*changed = 1;
+		}
+	}
+	ios_cfg_free(cfg);
+	return rc;
 }
 
 int node_has_daemon(const struct node_spec *n, const char *daemon)
@@ -312,13 +399,7 @@ int node_spec_parse(const char *path, char *text, struct node_spec *n, char *err
 		struct ios_cfg *cfg = ios_cfg_load_file(n->config, cerr, sizeof(cerr));
 		if (!cfg)
 			return fail(err, errlen, path, n->config_line, "config %s: %s", n->config, cerr);
-		if (cfg->keepalive.enabled) {
-			n->dpd.style = cfg->keepalive.comware ? DPD_COMWARE : DPD_IOS;
-			n->dpd.mode = cfg->keepalive.mode == IOS_DPD_PERIODIC ? DPD_PERIODIC : DPD_ON_DEMAND;
-			n->dpd.interval_s = cfg->keepalive.interval;
-			n->dpd.retry_s = cfg->keepalive.retry;
-			n->dpd.retry_s = dpd_retry_s(&n->dpd);   /* 0 → the style's default */
-		}
+		dpd_of_keepalive(&cfg->keepalive, &n->dpd);
 		ios_cfg_free(cfg);
 	}
 	if (n->config[0] && !node_has_daemon(n, "refgw"))

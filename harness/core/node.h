@@ -67,5 +67,15 @@ int node_spec_load(const char *path, struct node_spec *n, char *err, size_t errl
  * names it in errors and gives the node its name. */
 int node_spec_parse(const char *path, char *text, struct node_spec *n, char *err, size_t errlen);
 int node_has_daemon(const struct node_spec *n, const char *daemon);
+/* refgw: the run-time lines `lines` ('\n'-separated, as `refgwctl configure` takes them)
+ * against the node's configuration (`config FILE`): the `[no] crypto …` / `[no] ike …`
+ * ones go through refgw's own parser (ios_cfg_apply_global_line), the others
+ * (interface, shutdown, …) are refgw's business. Each keepalive / `ike dpd` line gives
+ * the whole DPD setting: *dpd becomes it and *changed 1 (*dpd is left alone otherwise).
+ * 0, or -1 with the parser's message in err and *bad_line the 1-based line it refused
+ * (0: the configuration file itself). */
+#define NODE_CFG_LINE_MAX 256
+int node_config_dpd(const struct node_spec *n, const char *lines, struct dpd_cfg *dpd, int *changed,
+		    int *bad_line, char *err, size_t errlen);
 
 #endif

@@ -53,8 +53,11 @@ int run_testcase(struct run *r);
 
 /* expect.c: evaluate the testcase's expectations over r->ev and the probes. */
 void expect_evaluate(struct run *r);
-/* The window of an expectation in seconds (scaled), with a description; 0 or -1. */
-int expect_window(const struct run *r, const struct tc_window *w, double *lo, double *hi, char *desc, size_t len);
+/* The window of an expectation anchored at anchor_ns in seconds (scaled), with a
+ * description, using the DPD settings in force at the anchor; 0, or -1 with the reason in
+ * desc. */
+int expect_window(const struct run *r, const struct tc_window *w, int64_t anchor_ns, double *lo, double *hi,
+		  char *desc, size_t len);
 /* The effective DPD config of a node as its implementation runs it (tcwin_effective_dpd). */
 struct dpd_cfg expect_effective_dpd(const struct node_spec *s);
 

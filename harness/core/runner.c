@@ -425,6 +425,28 @@ static int do_action(struct run *r, int idx)
 		snprintf(desc, sizeof(desc), "clear SAs on %s", a->node);
 		break;
 	}
+	case ACT_CONFIGURE: {
+		/* the lines in order, as the operator types them in configuration mode */
+		struct drv_node *n = find_daemon(r, a->node, a->daemon);
+		char derr[DRV_ERR_MAX] = "";
+		if (!n || !n->pid)
+			snprintf(derr, sizeof(derr), "%s is not running on %s", a->daemon, a->node);
+		else if (!n->drv->configure)
+			snprintf(derr, sizeof(derr), "%s's daemon %s cannot be configured at run time", a->node, a->daemon);
+		else
+			rc = n->drv->configure(n, a->cfg_lines, derr, sizeof(derr));
+		if (derr[0] && !rc)
+			rc = -1;
+		snprintf(err, sizeof(err), "%s", derr);
+		size_t o = (size_t)snprintf(desc, sizeof(desc), "configure %s:", a->node);
+		for (const char *p = a->cfg_lines; *p && o < sizeof(desc); ) {
+			size_t l = strcspn(p, "\n");
+			o += (size_t)snprintf(desc + o, sizeof(desc) - o, "%s \"%.*s\"", p == a->cfg_lines ? "" : ",",
+					      (int)l, p);
+			p += l + (p[l] == '\n');
+		}
+		break;
+	}
 	case ACT_INITIATE: {
 		struct drv_node *n = ike_daemon(r, a->node);
 		char derr[DRV_ERR_MAX] = "";

@@ -1,5 +1,6 @@
 /* tcwin.h — the time window of one expectation, in one rule: the formula of a node's
- * configuration (reference/fsm/windows.c) or a literal, widened by the harness's slack
+ * configuration (reference/fsm/windows.c; DPD as in force at the window's anchor, so a
+ * run-time `configure` counts from the moment it ran) or a literal, widened by the harness's slack
  * and the testcase's `plus LO..HI` allowance, scaled by --time-scale, and never asking
  * for better than TCWIN_MIN_REAL_S of real scheduling accuracy on either side
  * (README, "Windows and the time scale").
@@ -30,8 +31,13 @@ struct tcwin {
 /* The DPD a node really runs: its line as written, or strongSwan's delay/timeout when
  * strongSwan plays the node (drivers/drv_strongswan.c translates the intent). */
 struct dpd_cfg tcwin_effective_dpd(const struct node_spec *s);
-/* Evaluate w for testcase tc at time scale `scale`; 0, or -1 when the formula's node
- * lacks what it reads (no DPD / no vrrp line). */
+/* Evaluate w for testcase tc at time scale `scale` with the DPD settings of the node's
+ * configuration at start; 0, or -1 when the formula's node lacks what it reads (no DPD /
+ * no vrrp line; out->what says so). */
 int tcwin_eval(const struct testcase *tc, const struct tc_window *w, double scale, struct tcwin *out);
+/* The same with the node's DPD settings in force at the window's anchor: after the first
+ * `upto` actions of the timeline (those that ran before the anchor), so a `configure`
+ * that changed DPD moves the dpd-* windows anchored after it (tc_node_dpd_after). */
+int tcwin_eval_at(const struct testcase *tc, const struct tc_window *w, int upto, double scale, struct tcwin *out);
 
 #endif

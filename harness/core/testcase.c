@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include "testcase.h"
 #include "tok.h"
+#include "../drivers/driver.h"
 
 struct pctx {
 	const char *file;
@@ -82,11 +83,98 @@ static int name_taken(struct pctx *c, const struct testcase *tc, const char *nam
 	return 0;
 }
 
+struct dpd_cfg tc_node_dpd_after(const struct testcase *tc, const char *node, int upto, int *by)
+{
+	const struct node_spec *s = tc_node_spec(tc, node);
+	struct dpd_cfg d;
+	memset(&d, 0, sizeof(d));
+	if (s)
+		d = s->dpd;
+	if (by)
+		*by = -1;
+	for (int i = 0; i < upto && i < tc->nact; i++)
+		if (tc->act[i].kind == ACT_CONFIGURE && tc->act[i].cfg_dpd_changed && !strcmp(tc->act[i].node, node)) {
+			d = tc->act[i].cfg_dpd;
+			if (by)
+				*by = i;
+		}
+	return d;
+}
+
+/* The daemon a `configure` talks to: the node's gateway (the first daemon that is not
+ * keepalived or bird), else its first daemon. */
+static const char *gateway_daemon(const struct node_spec *s)
+{
+	for (int i = 0; i < s->ndaemons; i++)
+		if (strcmp(s->daemons[i], "keepalived") && strcmp(s->daemons[i], "bird"))
+			return s->daemons[i];
+	return s->daemons[0];
+}
+
+/* configure NODE "LINE" ["LINE"…] — configuration-mode lines for the node's gateway at run
+ * time, in order (refgw: `refgwctl configure`). The lines refgw's configuration parser
+ * takes (`[no] crypto …`, `[no] ike …`) are checked here with that parser, and the DPD
+ * settings they leave are recorded for the windows anchored after this action; the
+ * others (interface X, shutdown, …) are refgw's to accept or refuse at run time. */
+static int parse_configure(struct pctx *c, struct testcase *tc, struct tc_action *a, char **w, int n)
+{
+	static const char *f = "expected 'configure NODE \"LINE\" [\"LINE\"…] [as NAME]' (each quoted LINE one "
+			       "line of the gateway's configuration mode, e.g. configure Branch \"crypto isakmp "
+			       "keepalive 10 periodic\")";
+	a->kind = ACT_CONFIGURE;
+	if (n < 2)
+		return fail(c, "%s", f);
+	snprintf(a->node, sizeof(a->node), "%s", w[0]);
+	if (check_node(c, tc, a->node, 0))
+		return -1;
+	const struct node_spec *s = tc_node_spec(tc, a->node);
+	if (!s)
+		return fail(c, "node %s runs no daemon, there is nothing to configure", a->node);
+	const char *gw = gateway_daemon(s);
+	snprintf(a->daemon, sizeof(a->daemon), "%s", gw);
+	const struct driver *d = driver_find(gw);
+	if (!d || !d->configure)
+		return fail(c, "%s's daemon %s cannot be configured at run time (the 'configure' action needs a driver "
+			    "that can: refgw)", a->node, gw);
+	if (n - 1 > TC_CFG_MAX_LINES)
+		return fail(c, "%s; at most %d lines", f, TC_CFG_MAX_LINES);
+	size_t o = 0;
+	for (int i = 1; i < n; i++) {
+		size_t l = strlen(w[i]);
+		if (!l || strspn(w[i], " \t") == l)
+			return fail(c, "%s; line %d is empty", f, i);
+		if (l >= NODE_CFG_LINE_MAX)
+			return fail(c, "%s; line %d is longer than %d characters", f, i, NODE_CFG_LINE_MAX - 1);
+		if (o + l + 1 >= sizeof(a->cfg_lines))
+			return fail(c, "%s; more than %zu characters of lines", f, sizeof(a->cfg_lines) - 1);
+		memcpy(a->cfg_lines + o, w[i], l);
+		o += l;
+		a->cfg_lines[o++] = '\n';
+		a->ncfg_lines++;
+	}
+	a->cfg_lines[o] = '\0';
+	a->cfg_dpd = tc_node_dpd_after(tc, a->node, tc->nact, NULL);
+	if (s->config[0]) {
+		char perr[512];
+		int bad;
+		if (node_config_dpd(s, a->cfg_lines, &a->cfg_dpd, &a->cfg_dpd_changed, &bad, perr, sizeof(perr))) {
+			if (!bad)
+				return fail(c, "configure %s: %s", a->node, perr);
+			const char *line = a->cfg_lines;
+			for (int k = 1; k < bad; k++)
+				line = strchr(line, '\n') + 1;
+			return fail(c, "configure %s: %s would refuse line %d \"%.*s\": %s", a->node, gw, bad,
+				    (int)strcspn(line, "\n"), line, perr);
+		}
+	}
+	return 0;
+}
+
 static int parse_action(struct pctx *c, struct testcase *tc, struct tok_line *t)
 {
 	static const char *form = "expected 'at [+]SECONDS ACTION …' where ACTION is start, stop, wait sa, ping, "
 				  "stop-ping, shutdown, no-shutdown, pull, plug, drop, undrop, kill, restart, "
-				  "initiate, clear, check sa, check route or end";
+				  "initiate, clear, configure, check sa, check route or end";
 	if (tc->nact == TC_MAX_ACTIONS)
 		return fail(c, "more than %d actions", TC_MAX_ACTIONS);
 	struct tc_action *a = &tc->act[tc->nact];
@@ -283,6 +371,9 @@ static int parse_action(struct pctx *c, struct testcase *tc, struct tok_line *t)
 			return -1;
 		if (!tc_node_spec(tc, a->node))
 			return fail(c, "node %s runs no daemon, it has no SAs to clear", a->node);
+	} else if (!strcmp(k, "configure")) {
+		if (parse_configure(c, tc, a, w, n))
+			return -1;
 	} else if (!strcmp(k, "initiate")) {
 		a->kind = ACT_INITIATE;
 		if (n != 1)
@@ -363,6 +454,21 @@ static int parse_range(const char *s, double *lo, double *hi)
 	       -1 : 0;
 }
 
+/* Does the node run DPD at start or after one of the configure actions so far? (Which
+ * settings a window uses is decided at its anchor, when the run is judged.) */
+static int ever_dpd(const struct testcase *tc, const struct node_spec *s, const char *node)
+{
+	if (!s)
+		return 0;
+	if (s->dpd.style != DPD_OFF)
+		return 1;
+	for (int i = 0; i < tc->nact; i++)
+		if (tc->act[i].kind == ACT_CONFIGURE && !strcmp(tc->act[i].node, node) &&
+		    tc->act[i].cfg_dpd.style != DPD_OFF)
+			return 1;
+	return 0;
+}
+
 /* FORMULA(NODE) [plus LO..HI] or LO..HI after `kw` (within, or before for a window to
  * beat — no literal there: `before NAME` is an anchor). */
 static int parse_window(struct pctx *c, const struct testcase *tc, const char *kw, char **w, int n, int *used,
@@ -370,8 +476,9 @@ static int parse_window(struct pctx *c, const struct testcase *tc, const char *k
 {
 	const int before = !strcmp(kw, "before");
 	char f[300];
-	snprintf(f, sizeof(f), "expected '%s dpd-detect(NODE)|dpd-probe-to-dead(NODE)|vrrp-takeover(NODE)|"
-		 "hsrp-takeover(NODE) [plus LO..HI]'%s", kw, before ? " or 'before NAME'" : " or 'within LO..HI'");
+	snprintf(f, sizeof(f), "expected '%s dpd-detect(NODE)|dpd-probe-to-dead(NODE)|dpd-idle-to-probe(NODE)|"
+		 "vrrp-takeover(NODE)|hsrp-takeover(NODE) [plus LO..HI]'%s", kw,
+		 before ? " or 'before NAME'" : " or 'within LO..HI'");
 	memset(win, 0, sizeof(*win));
 	if (n < 1)
 		return fail(c, "%s", f);
@@ -381,6 +488,8 @@ static int parse_window(struct pctx *c, const struct testcase *tc, const char *k
 			win->formula = F_DPD_DETECT;
 		else if (!strcmp(fn, "dpd-probe-to-dead"))
 			win->formula = F_DPD_PROBE_TO_DEAD;
+		else if (!strcmp(fn, "dpd-idle-to-probe"))
+			win->formula = F_DPD_IDLE_TO_PROBE;
 		else if (!strcmp(fn, "vrrp-takeover"))
 			win->formula = F_VRRP_TAKEOVER;
 		else if (!strcmp(fn, "hsrp-takeover"))
@@ -391,9 +500,10 @@ static int parse_window(struct pctx *c, const struct testcase *tc, const char *k
 		if (check_node(c, tc, node, 0))
 			return -1;
 		const struct node_spec *s = tc_node_spec(tc, node);
-		if ((win->formula == F_DPD_DETECT || win->formula == F_DPD_PROBE_TO_DEAD) &&
-		    (!s || s->dpd.style == DPD_OFF))
-			return fail(c, "%s(%s): node %s has no DPD line", fn, node, node);
+		if ((win->formula == F_DPD_DETECT || win->formula == F_DPD_PROBE_TO_DEAD ||
+		     win->formula == F_DPD_IDLE_TO_PROBE) && !ever_dpd(tc, s, node))
+			return fail(c, "%s(%s): node %s has no DPD line (neither in its configuration nor from an "
+				    "earlier 'configure %s …')", fn, node, node, node);
 		if (win->formula == F_VRRP_TAKEOVER && (!s || !s->nvrrp))
 			return fail(c, "vrrp-takeover(%s): node %s has no vrrp line", node, node);
 		if (win->formula == F_HSRP_TAKEOVER)

@@ -15,11 +15,13 @@
 #define TC_MAX_EXPECTS 64
 #define TC_NAME_MAX    32
 #define TC_MAX_VARIANTS 8
+#define TC_CFG_TEXT_MAX 512    /* `configure`: its lines, '\n'-separated */
+#define TC_CFG_MAX_LINES 16
 
 enum tc_act_kind {
 	ACT_START, ACT_STOP, ACT_WAIT_SA, ACT_PING, ACT_PING_STOP, ACT_SHUTDOWN, ACT_NO_SHUTDOWN,
 	ACT_PULL, ACT_PLUG, ACT_DROP, ACT_UNDROP, ACT_KILL, ACT_RESTART, ACT_INITIATE, ACT_CLEAR,
-	ACT_CHECK_SA, ACT_CHECK_ROUTE, ACT_END,
+	ACT_CHECK_SA, ACT_CHECK_ROUTE, ACT_CONFIGURE, ACT_END,
 };
 
 struct tc_action {
@@ -48,6 +50,13 @@ struct tc_action {
 	unsigned via;              /* 0 = any next hop */
 	char dev[LAB_IOS_MAX];     /* IOS or Linux name ("ipsec0"), "" = any */
 	int absent;                /* the route must not be there */
+	/* configure NODE "LINE"…: the lines for the node's gateway daemon (in `daemon`), in
+	 * order, and the node's DPD settings after them as refgw's configuration parser
+	 * reads them (a keepalive change applies to ISAKMP SAs established afterwards) */
+	char cfg_lines[TC_CFG_TEXT_MAX];
+	int ncfg_lines;
+	int cfg_dpd_changed;       /* a line set or removed DPD */
+	struct dpd_cfg cfg_dpd;    /* the node's DPD after this action (style DPD_OFF = none) */
 };
 
 enum tc_exp_kind {
@@ -74,7 +83,9 @@ struct tc_sel {
 	char text[96];             /* SEL_LOG / SEL_STATE substring */
 };
 
-enum tc_formula { F_NONE, F_DPD_DETECT, F_DPD_PROBE_TO_DEAD, F_VRRP_TAKEOVER, F_HSRP_TAKEOVER, F_LITERAL };
+enum tc_formula {
+	F_NONE, F_DPD_DETECT, F_DPD_PROBE_TO_DEAD, F_DPD_IDLE_TO_PROBE, F_VRRP_TAKEOVER, F_HSRP_TAKEOVER, F_LITERAL,
+};
 
 struct tc_window {
 	enum tc_formula formula;
@@ -135,5 +146,9 @@ int tc_parse_variant(const char *dir, const char *conf_path, const char *variant
 /* "rbm-switchover-dpd/refgw", or the name alone when the testcase has no variants. */
 void tc_full_name(const struct testcase *tc, char *buf, size_t len);
 const struct node_spec *tc_node_spec(const struct testcase *tc, const char *node);
+/* The node's DPD settings after the first `upto` actions: those of its configuration at
+ * start, changed by each `configure` of that node among them. `*by` is the index of the
+ * last such configure that changed DPD, or -1. */
+struct dpd_cfg tc_node_dpd_after(const struct testcase *tc, const char *node, int upto, int *by);
 
 #endif

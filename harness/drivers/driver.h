@@ -60,6 +60,10 @@ struct driver {
 	/* Tear down every SA the way an operator would (IOS `clear crypto sa`, swanctl
 	 * --terminate): the daemon sends its Delete notifications. NULL if unsupported. */
 	int (*clear)(struct drv_node *n, char *err, size_t len);
+	/* Configuration-mode lines at run time, in order (`lines` '\n'-separated; refgw:
+	 * `refgwctl configure LINE…`). A refused line: -1 with the daemon's message in err.
+	 * NULL if the daemon cannot be configured while it runs. */
+	int (*configure)(struct drv_node *n, const char *lines, char *err, size_t len);
 	int (*list_sas)(struct drv_node *n, struct sa_list *out, char *err, size_t len);
 	/* A named state: VRRP "MASTER"/"BACKUP"/"FAULT" for keepalived; NULL if unsupported. */
 	int (*state)(struct drv_node *n, const char *what, char *out, size_t outlen);
@@ -81,6 +85,8 @@ pid_t drv_spawn(struct drv_node *n, char *const argv[], const char *logfile,
 		const char *private_run, char *const envp[], char *err, size_t len);
 /* Run a command to completion inside the node's namespace, capturing stdout. */
 int drv_run(struct drv_node *n, char *const argv[], char *out, size_t outlen, int timeout_ms);
+/* The same capturing stdout and stderr together (for a command's error message). */
+int drv_run_both(struct drv_node *n, char *const argv[], char *out, size_t outlen, int timeout_ms);
 
 /* Added: libreswan's kernel-ESP probe inside a given namespace (ns_fd of a node), or
  * in a fresh throw-away namespace when ns_fd < 0. 1 = skip with `why`, 0 = usable. */

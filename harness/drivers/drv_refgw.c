@@ -8,7 +8,8 @@
  * with refgwctl over the namespace's control socket: SAs come from `--json show crypto
  * isakmp sa` / `show crypto ipsec sa` (one SA object per line), logs from refgw.log
  * ("YYYY-MM-DD HH:MM:SS.mmm text", text as IOS `debug crypto isakmp` prints it), keys
- * from the Wireshark tables refgw writes itself.
+ * from the Wireshark tables refgw writes itself; run-time configuration lines (the
+ * testcase's `configure` action) go through `refgwctl configure`.
  */
 #include <errno.h>
 #include <signal.h>
@@ -149,6 +150,29 @@ static int rg_clear(struct drv_node *n, char *err, size_t len)
 	if (rg_ctl(n, out, sizeof(out), 0, "clear", "crypto", "sa", NULL, NULL) != 0)
 		return drv_fail(err, len, "%s: refgwctl clear crypto sa: %.500s", n->spec->name, out);
 	return 0;
+}
+
+/* `refgwctl configure LINE…`: refgw applies the lines in order and stops at the first it
+ * refuses, answering "configure:N: % …" (reference/refgw/gw_apply.c). */
+static int rg_configure(struct drv_node *n, const char *lines, char *err, size_t len)
+{
+	char buf[4096], out[2048];
+	char *argv[3 + 64];
+	int i = 0;
+
+	snprintf(buf, sizeof(buf), "%s", lines);
+	argv[i++] = (char *)REFGWCTL_BIN;
+	argv[i++] = (char *)"configure";
+	for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l && i < 2 + 64; l = strtok_r(NULL, "\n", &save))
+		argv[i++] = l;
+	argv[i] = NULL;
+	int rc = drv_run_both(n, argv, out, sizeof(out), 10000);
+	if (rc == 0)
+		return 0;
+	out[strcspn(out, "\n")] = '\0';
+	/* refgwctl exits 1 when refgw answered with an error, 2 on its own failure */
+	return drv_fail(err, len, "%s: %.1500s", rc == 1 ? "refgw refused it" : "refgwctl configure failed",
+			out[0] ? out : "no message");
 }
 
 /* The value of "key": in a one-line JSON object (strings unquoted into out). */
@@ -358,6 +382,7 @@ const struct driver driver_refgw = {
 	.wait_ready = rg_wait_ready,
 	.initiate = rg_initiate,
 	.clear = rg_clear,
+	.configure = rg_configure,
 	.list_sas = rg_list_sas,
 	.state = NULL,
 	.kill = rg_kill,

@@ -122,7 +122,8 @@ static int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int drv_run(struct drv_node *n, char *const argv[], char *out, size_t outlen, int timeout_ms)
+static int run_capture(struct drv_node *n, char *const argv[], char *out, size_t outlen, int timeout_ms,
+		       int with_stderr)
 {
 	int pfd[2], st = 0, fd;
 	size_t got = 0;
@@ -150,6 +151,8 @@ int drv_run(struct drv_node *n, char *const argv[], char *out, size_t outlen, in
 			close(fd);
 		}
 		dup2(pfd[1], 1);
+		if (with_stderr)
+			dup2(pfd[1], 2);
 		setsid();
 		execvp(argv[0], argv);
 		_exit(127);
@@ -189,4 +192,14 @@ int drv_run(struct drv_node *n, char *const argv[], char *out, size_t outlen, in
 	if (WIFEXITED(st))
 		return WEXITSTATUS(st);
 	return -1;
+}
+
+int drv_run(struct drv_node *n, char *const argv[], char *out, size_t outlen, int timeout_ms)
+{
+	return run_capture(n, argv, out, outlen, timeout_ms, 0);
+}
+
+int drv_run_both(struct drv_node *n, char *const argv[], char *out, size_t outlen, int timeout_ms)
+{
+	return run_capture(n, argv, out, outlen, timeout_ms, 1);
 }

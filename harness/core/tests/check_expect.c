@@ -2,7 +2,8 @@
  * NAME` anchors later expectations, and one that matched nothing makes its dependants
  * errors that say so; dpd-probe-to-dead windows at --time-scale 1 and 0.1 (±20 ms real
  * floor); `before FORMULA(NODE)` passes only ahead of the window's lower bound and
- * reports the margin. */
+ * reports the margin; DPD windows use the settings a `configure` left in force at their
+ * anchor. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,6 +180,67 @@ START_TEST(recovery_not_before_the_window)
 }
 END_TEST
 
+/* A window uses the node's DPD in force at its anchor: none before a `configure` gave it
+ * one, the configured keepalive after it, none again after a `no …` line. */
+START_TEST(windows_follow_configure)
+{
+	static const char *cconf =
+		"testcase c\n"                                                                     /* 1 */
+		"timeline\n"                                                                       /* 2 */
+		"at 0 start all\n"                                                                 /* 3 */
+		"at +1 configure A \"crypto isakmp keepalive 10 periodic\" as KA\n"                /* 4 */
+		"at +5 shutdown B GigabitEthernet0/0 as CUT\n"                                     /* 5 */
+		"at +20 configure A \"no crypto isakmp keepalive\" as OFF\n"                       /* 6 */
+		"at +1 end\n"                                                                      /* 7 */
+		"expect first r-u-there from A after start within dpd-idle-to-probe(A)\n"          /* 8 */
+		"expect first r-u-there from A after KA within dpd-idle-to-probe(A) plus -0.1..0.1 as P\n"
+		"expect first delete from A after CUT within dpd-detect(A)\n"                      /* 10 */
+		"expect first delete from A after P within dpd-probe-to-dead(A) plus -0.15..0.15\n"
+		"expect first delete from A after OFF within dpd-probe-to-dead(A)\n";             /* 12 */
+	char err[LAB_ERR_MAX];
+	put("nodes/A.node", "daemon refgw\nconfig A.cfg\n");
+	put("nodes/A.cfg", "hostname A\n");
+	put("testcase.conf", cconf);
+	for (int k = 0; k < 2; k++) {
+		double sc = k ? 0.1 : 1.0;
+		struct run *r = calloc(1, sizeof(*r));
+		struct testcase *tc = calloc(1, sizeof(*tc));
+		ck_assert_msg(tc_load(tmpdir, tc, err, sizeof(err)) == 0, "%s", err);
+		r->tc = tc;
+		r->scale = sc;
+		r->t0_ns = T0;
+		r->act_ns[0] = T0;
+		r->act_ns[1] = T0 + S(1 * sc);
+		r->act_ns[2] = T0 + S(6 * sc);
+		r->act_ns[3] = T0 + S(26 * sc);
+		r->act_ns[4] = r->end_ns = T0 + S(27 * sc);
+		ev_list_init(&r->ev);
+		/* idle since KA: a probe 10 s later, then nothing answers after CUT (at 6): the
+		 * one at 11 is the first unanswered, dead (5 + 1) · 2 s after it */
+		struct ev *e = push(r, 11 * sc, EV_DPD, "A", "B");
+		e->notify = ISAKMP_N_R_U_THERE;
+		push(r, 23 * sc, EV_IKE_DELETE, "A", "B");
+		ev_sort(&r->ev);
+		expect_evaluate(r);
+		ck_assert_int_eq(r->nres, 5);
+		ck_assert_int_eq(r->res[0].status, EXP_ERROR);
+		ck_assert_msg(strstr(r->res[0].detail, "cannot compute the window dpd-idle-to-probe(A): A runs no DPD at "
+				     "this anchor (none in its configuration at start"), "%s", r->res[0].detail);
+		ck_assert_msg(r->res[1].status == EXP_PASS, "scale %g: %s in %s", sc, r->res[1].measured, r->res[1].window);
+		ck_assert_msg(strstr(r->res[1].window, "idle to first probe 10 s, as configured on line 4"), "%s",
+			      r->res[1].window);
+		ck_assert_msg(r->res[2].status == EXP_PASS, "scale %g: %s in %s", sc, r->res[2].measured, r->res[2].window);
+		ck_assert_double_eq_tol(r->res[2].win_lo_s, (6 + 12 - 0.3) * sc, 1e-6);
+		ck_assert_msg(r->res[3].status == EXP_PASS, "scale %g: %s in %s", sc, r->res[3].measured, r->res[3].window);
+		ck_assert_int_eq(r->res[4].status, EXP_ERROR);
+		ck_assert_msg(strstr(r->res[4].detail, "removed by the configure action before it"), "%s", r->res[4].detail);
+		ev_list_free(&r->ev);
+		free(tc);
+		free(r);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("expect");
@@ -187,6 +249,7 @@ int main(void)
 	tcase_add_test(tc, anchors_from_expectations);
 	tcase_add_test(tc, probe_to_dead_real_time_and_scaled);
 	tcase_add_test(tc, recovery_not_before_the_window);
+	tcase_add_test(tc, windows_follow_configure);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

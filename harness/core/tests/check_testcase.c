@@ -371,8 +371,8 @@ START_TEST(anchor_and_window_syntax)
 	BADX("expect first mm1 after CUT within 0..3 before dpd-detect(A)",
 	     "testcase.conf:8: one window per expectation");
 	BADX("expect ping P recovers after CUT before dpd-detect(A) plus 1",
-	     "testcase.conf:8: expected 'before dpd-detect(NODE)|dpd-probe-to-dead(NODE)|vrrp-takeover(NODE)|"
-	     "hsrp-takeover(NODE) [plus LO..HI]' or 'before NAME'; bad 'plus 1'");
+	     "testcase.conf:8: expected 'before dpd-detect(NODE)|dpd-probe-to-dead(NODE)|dpd-idle-to-probe(NODE)|"
+	     "vrrp-takeover(NODE)|hsrp-takeover(NODE) [plus LO..HI]' or 'before NAME'; bad 'plus 1'");
 	BADX("expect ping P recovers after CUT before dpd-sooner(A)", "testcase.conf:8: expected 'before dpd-detect(NODE)");
 	BADX("expect ping P recovers after CUT", "testcase.conf:8: expected 'expect ping NAME recovers after NAME within …' "
 	     "or 'expect ping NAME recovers after NAME before FORMULA(NODE)'");
@@ -453,6 +453,132 @@ START_TEST(window_formulas_and_scaling)
 }
 END_TEST
 
+/* configure NODE "LINE"…: the lines in order, the daemon it goes to, and the node's DPD
+ * after each configure as refgw's parser reads the lines. */
+START_TEST(configure_action_and_dpd_after_it)
+{
+	char err[LAB_ERR_MAX];
+	struct testcase *tc = calloc(1, sizeof(*tc));
+	put("nodes/A.node", "daemon refgw\nconfig A.cfg\n");
+	put("nodes/A.cfg", "hostname A\n");                    /* no DPD at start */
+	put("testcase.conf",
+	    "testcase t\ntimeline\n"
+	    "at 0 start all\n"                                                                     /* 3 */
+	    "at +1 configure A \"crypto isakmp keepalive 10 periodic\" as KA\n"                     /* 4 */
+	    "at +1 configure A \"crypto isakmp invalid-spi-recovery\"\n"                            /* 5 */
+	    "at +1 configure A \"interface GigabitEthernet0/0\" shutdown \"no crypto isakmp keepalive\"\n"
+	    "at +1 configure A \"ike dpd interval 3 retry 3 periodic\" as KB   # Comware words\n"   /* 7 */
+	    "at +1 end\n"
+	    "expect first r-u-there from A after KA within dpd-idle-to-probe(A) plus -0.1..0.1\n"
+	    "expect first delete from A after KB within dpd-probe-to-dead(A)\n");
+	ck_assert_msg(tc_load(tmpdir, tc, err, sizeof(err)) == 0, "%s", err);
+	const struct tc_action *a = &tc->act[1];
+	ck_assert_int_eq(a->kind, ACT_CONFIGURE);
+	ck_assert_str_eq(a->node, "A");
+	ck_assert_str_eq(a->daemon, "refgw");
+	ck_assert_str_eq(a->name, "KA");
+	ck_assert_int_eq(a->ncfg_lines, 1);
+	ck_assert_str_eq(a->cfg_lines, "crypto isakmp keepalive 10 periodic\n");
+	ck_assert_int_eq(a->cfg_dpd_changed, 1);
+	ck_assert_int_eq(a->cfg_dpd.style, DPD_IOS);
+	ck_assert_int_eq(a->cfg_dpd.mode, DPD_PERIODIC);
+	ck_assert_double_eq(a->cfg_dpd.interval_s, 10);
+	ck_assert_double_eq(a->cfg_dpd.retry_s, 2);
+	ck_assert_int_eq(tc->act[2].cfg_dpd_changed, 0);            /* not a DPD line: DPD stays */
+	ck_assert_double_eq(tc->act[2].cfg_dpd.interval_s, 10);
+	ck_assert_int_eq(tc->act[3].ncfg_lines, 3);
+	ck_assert_str_eq(tc->act[3].cfg_lines, "interface GigabitEthernet0/0\nshutdown\nno crypto isakmp keepalive\n");
+	ck_assert_int_eq(tc->act[3].cfg_dpd_changed, 1);
+	ck_assert_int_eq(tc->act[3].cfg_dpd.style, DPD_OFF);
+	ck_assert_int_eq(tc->act[4].cfg_dpd.style, DPD_COMWARE);
+	ck_assert_double_eq(tc->act[4].cfg_dpd.retry_s, 3);
+	ck_assert_int_eq(tc->exp[0].win.formula, F_DPD_IDLE_TO_PROBE);
+
+	/* the settings in force after the first `upto` actions */
+	int by;
+	ck_assert_int_eq(tc_node_dpd_after(tc, "A", 1, &by).style, DPD_OFF);
+	ck_assert_int_eq(by, -1);
+	ck_assert_double_eq(tc_node_dpd_after(tc, "A", 2, &by).interval_s, 10);
+	ck_assert_int_eq(by, 1);
+	ck_assert_double_eq(tc_node_dpd_after(tc, "A", 3, &by).interval_s, 10);
+	ck_assert_int_eq(by, 1);
+	ck_assert_int_eq(tc_node_dpd_after(tc, "A", 4, &by).style, DPD_OFF);
+	ck_assert_int_eq(tc_node_dpd_after(tc, "A", 6, &by).style, DPD_COMWARE);
+	ck_assert_int_eq(by, 4);
+
+	/* windows follow them: none before KA, keepalive 10 after it, none after the `no`,
+	 * Comware interval 3 retry 3 after KB */
+	struct tc_window w;
+	struct tcwin v;
+	memset(&w, 0, sizeof(w));
+	w.formula = F_DPD_IDLE_TO_PROBE;
+	snprintf(w.node, sizeof(w.node), "A");
+	snprintf(w.text, sizeof(w.text), "dpd-idle-to-probe(A)");
+	ck_assert_int_eq(tcwin_eval_at(tc, &w, 1, 1.0, &v), -1);
+	ck_assert_msg(strstr(v.what, "A runs no DPD at this anchor (none in its configuration at start"), "%s", v.what);
+	ck_assert_int_eq(tcwin_eval(tc, &w, 1.0, &v), -1);         /* = at the start */
+	ck_assert_int_eq(tcwin_eval_at(tc, &w, 2, 1.0, &v), 0);
+	ck_assert_double_eq_tol(v.f_lo, 10, 1e-9);
+	ck_assert_double_eq_tol(v.f_hi, 10, 1e-9);
+	ck_assert_double_eq_tol(v.slack_s, 0, 1e-9);
+	ck_assert_double_eq_tol(v.lo, 10 - TCWIN_MIN_REAL_S, 1e-9);
+	ck_assert_msg(strstr(v.what, "IOS dpd interval 10 s retry 2 s (5 retransmissions): idle to first probe 10 s, "
+			     "as configured on line 4"), "%s", v.what);
+	ck_assert_int_eq(tcwin_eval_at(tc, &w, 4, 1.0, &v), -1);
+	ck_assert_msg(strstr(v.what, "removed by the configure action before it"), "%s", v.what);
+	ck_assert_int_eq(tcwin_eval_at(tc, &w, 5, 0.1, &v), 0);
+	ck_assert_double_eq_tol(v.f_lo, 3, 1e-9);
+	ck_assert_double_eq_tol(v.hi, 0.3 + TCWIN_MIN_REAL_S, 1e-9);
+	w.formula = F_DPD_PROBE_TO_DEAD;
+	ck_assert_int_eq(tcwin_eval_at(tc, &w, 5, 1.0, &v), 0);
+	ck_assert_double_eq_tol(v.f_lo, 9, 1e-9);                  /* Comware (2 + 1) · 3 */
+	ck_assert_msg(strstr(v.what, "as configured on line 7"), "%s", v.what);
+	ck_assert_int_eq(tcwin_eval_at(tc, &w, 2, 1.0, &v), 0);
+	ck_assert_double_eq_tol(v.f_lo, 12, 1e-9);                 /* IOS (5 + 1) · 2 */
+	w.formula = F_DPD_DETECT;
+	ck_assert_int_eq(tcwin_eval_at(tc, &w, 2, 1.0, &v), 0);
+	ck_assert_double_eq_tol(v.f_hi, 22, 1e-9);
+	free(tc);
+}
+END_TEST
+
+START_TEST(configure_errors_name_file_and_line)
+{
+	/* strongSwan plays A (the fixture's node): its driver cannot take lines at run time */
+	BAD("at 0 configure A \"crypto isakmp keepalive 10\"\nat 1 end\n",
+	    "testcase.conf:4: A's daemon strongswan cannot be configured at run time");
+	BAD("at 0 configure B \"crypto isakmp keepalive 10\"\nat 1 end\n",
+	    "testcase.conf:4: node B runs no daemon, there is nothing to configure");
+	BAD("at 0 configure C \"crypto isakmp keepalive 10\"\nat 1 end\n", "testcase.conf:4: unknown node 'C'");
+	put("nodes/A.node", "daemon refgw\nconfig A.cfg\n");
+	put("nodes/A.cfg", "hostname A\n");
+	BAD("at 0 configure A\nat 1 end\n", "testcase.conf:4: expected 'configure NODE \"LINE\" [\"LINE\"…] [as NAME]'");
+	BAD("at 0 configure A as KA\nat 1 end\n", "testcase.conf:4: expected 'configure NODE \"LINE\"");
+	BAD("at 0 configure A \"crypto isakmp keepalive 10\" \"\"\nat 1 end\n", "testcase.conf:4: expected 'configure "
+	    "NODE \"LINE\" [\"LINE\"…] [as NAME]' (each quoted LINE one line of the gateway's configuration mode, e.g. "
+	    "configure Branch \"crypto isakmp keepalive 10 periodic\"); line 2 is empty");
+	BAD("at 0 configure A a b c d e f g h i j k l m n o p q\nat 1 end\n", "; at most 16 lines");
+	/* refgw's own parser judges the lines it would take, at check time */
+	BAD("at 0 start all\nat 1 configure A shutdown \"crypto isakmp keepalive 5 periodic\"\nat 2 end\n",
+	    "testcase.conf:5: configure A: refgw would refuse line 2 \"crypto isakmp keepalive 5 periodic\": "
+	    "configure:2: expected 'crypto isakmp keepalive 10-3600 [2-60] [periodic|on-demand]'");
+	BAD("at 0 configure A \"no ike dpd\" \"ike dpd interval 3\"\nat 1 end\n",
+	    "testcase.conf:4: configure A: refgw would refuse line 2 \"ike dpd interval 3\": configure:2: expected");
+	/* A has no DPD at start: a dpd-* window needs a configure before it that gives one */
+	BAD("at 0 start all as X\nat 1 end\nexpect first r-u-there from A after X within dpd-idle-to-probe(A)\n",
+	    "testcase.conf:6: dpd-idle-to-probe(A): node A has no DPD line (neither in its configuration nor from an "
+	    "earlier 'configure A …')");
+	BAD("at 0 start all as X\nat 1 configure A \"no crypto isakmp keepalive\"\nat 2 end\n"
+	    "expect first r-u-there from A after X within dpd-detect(A)\n", "testcase.conf:7: dpd-detect(A): node A has no DPD line");
+	char err[LAB_ERR_MAX];
+	ck_assert_msg(load("at 0 start all as X\nat 1 configure A \"crypto isakmp keepalive 10\"\nat 2 end\n"
+			   "expect first r-u-there from A after X within dpd-detect(A)\n", err, sizeof(err)) == 0, "%s", err);
+	/* lines refgw's configuration parser does not take are refgw's to refuse at run time */
+	ck_assert_msg(load("at 0 configure A \"interface Serial9/9\" \"hostname Z\"\nat 1 end\n", err,
+			   sizeof(err)) == 0, "%s", err);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("testcase");
@@ -467,6 +593,8 @@ int main(void)
 	tcase_add_test(tc, variant_errors_name_file_and_line);
 	tcase_add_test(tc, anchor_and_window_syntax);
 	tcase_add_test(tc, window_formulas_and_scaling);
+	tcase_add_test(tc, configure_action_and_dpd_after_it);
+	tcase_add_test(tc, configure_errors_name_file_and_line);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
