@@ -464,9 +464,11 @@ static int do_action(struct run *r, int idx)
 		break;
 	}
 	/* An action is an anchor from the moment it acts (a clear's Delete goes out while
-	 * the command still runs); waiting and checking anchor when they are done. */
-	r->act_ns[idx] = a->kind == ACT_WAIT_SA || a->kind == ACT_CHECK_SA || a->kind == ACT_CHECK_ROUTE ?
-			 ev_now_ns() : began;
+	 * the command still runs); waiting and checking anchor when they are done, and so
+	 * does an nftables drop: it takes effect when its rule is in, and a packet sent
+	 * while the rule was being installed still passes. */
+	r->act_ns[idx] = a->kind == ACT_WAIT_SA || a->kind == ACT_CHECK_SA || a->kind == ACT_CHECK_ROUTE ||
+			 a->kind == ACT_DROP || a->kind == ACT_UNDROP ? ev_now_ns() : began;
 	add_event(r, EV_ACTION, a->node, a->name, "%s", desc);
 	say(r, "%s%s%s", a->name[0] ? a->name : "", a->name[0] ? ": " : "", desc);
 	if (rc && !r->error[0])
