@@ -574,3 +574,32 @@ int ikc_random(void *out, size_t n)
 		return -1;
 	return RAND_bytes(out, (int)n) == 1 ? 0 : -1;
 }
+
+int ikc_warm_up(const unsigned *groups, size_t n)
+{
+	static const enum ike_hash hashes[] = { IKE_HASH_MD5, IKE_HASH_SHA1, IKE_HASH_SHA256 };
+	static const enum ike_enc encs[] = { IKE_ENC_DES, IKE_ENC_3DES, IKE_ENC_AES_CBC };
+	uint8_t buf[64], key[32], iv[16] = { 0 }, blk[16] = { 0 };
+	struct ikc_iov v = { buf, 16 };
+	int rc = 0;
+	size_t i;
+
+	memset(key, 0x5a, sizeof(key));
+	ikc_load_legacy();
+	if (ikc_random(buf, 16))
+		rc = -1;
+	for (i = 0; i < sizeof(hashes) / sizeof(hashes[0]); i++)
+		if (ikc_prf(hashes[i], key, sizeof(key), &v, 1, buf) < 0)
+			rc = -1;
+	for (i = 0; i < sizeof(encs) / sizeof(encs[0]); i++)
+		if (ikc_cbc(encs[i], 128, key, iv, blk, ikc_block_size(encs[i]), buf, 0) < 0)
+			rc = -1;
+	for (i = 0; i < n; i++) {
+		struct ikc_dh *d = ikc_dh_new(groups[i]);
+
+		if (!d)
+			rc = -1;
+		ikc_dh_free(d);
+	}
+	return rc;
+}

@@ -28,6 +28,13 @@ struct ikc_iov { const void *p; size_t n; };
 
 /* --- Diffie-Hellman (RFC 2409 §5, §6; RFC 3526) --------------------------------- */
 
+/* Do once, at start-up, what the first negotiation would otherwise pay for: load the
+ * providers (default + legacy for DES), seed the DRBG, fetch the digests and ciphers and
+ * make one key pair per group in `groups` (n entries). A daemon answers its first Main
+ * Mode as fast as the later ones (at --time-scale 0.1 IKE retransmits after 100 ms).
+ * 0, or -1 if something is unavailable (then the first use reports it). */
+int ikc_warm_up(const unsigned *groups, size_t n);
+
 struct ikc_dh;
 /* Size in octets of a MODP group's prime (96, 128, 192, 256), 0 if unsupported. */
 size_t ikc_dh_group_bytes(unsigned group);

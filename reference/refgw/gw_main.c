@@ -9,6 +9,7 @@
  * SIGTERM/SIGINT: Delete notifications for every SA, steering removed, exit 0.
  */
 #include "gw.h"
+#include "ike_crypto.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -124,7 +125,13 @@ int main(int argc, char **argv)
 		goto out;
 	{
 		struct ike_ops ops = gw_ike_ops_template;
+		unsigned groups[16], k;
 
+		/* the first Main Mode costs no more than the others */
+		for (k = 0; k < g->ike_cfg.npolicies && k < 16; k++)
+			groups[k] = g->ike_cfg.policies[k].group;
+		if (ikc_warm_up(groups, k) < 0)
+			gw_log(g, "%%CRYPTO-4-INIT: some algorithm is not available from OpenSSL");
 		ops.ctx = g;
 		g->ike = ike_new(&g->ike_cfg, &ops);
 		if (!g->ike) {

@@ -158,6 +158,18 @@ START_TEST(test_dh_primes)
 }
 END_TEST
 
+/* start-up warm-up: every configured group and algorithm available; an unknown group
+ * is reported, not fatal */
+START_TEST(test_warm_up)
+{
+	static const unsigned ok[] = { 1, 2, 5, 14 }, bad[] = { 2, 99 };
+
+	ck_assert_int_eq(ikc_warm_up(ok, 4), 0);
+	ck_assert_int_eq(ikc_warm_up(NULL, 0), 0);
+	ck_assert_int_eq(ikc_warm_up(bad, 2), -1);
+}
+END_TEST
+
 START_TEST(test_unsupported)
 {
 	uint8_t out[64], k[8] = { 0 };
@@ -462,6 +474,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_dh_groups, 0, 4);
 	tcase_add_loop_test(tc, test_dh_primes, 0, 4);
+	tcase_add_test(tc, test_warm_up);
 	tcase_add_test(tc, test_unsupported);
 	tcase_add_test(tc, test_prf_rfc_vectors);
 	tcase_add_loop_test(tc, test_key_schedule, 0, 3);
