@@ -97,6 +97,7 @@ struct gw {
 	struct gw_dpd dpd[GW_MAX_DPD];
 	int dpd_wait_out, dpd_probing;    /* some SA waits for outbound traffic / is probing */
 	int dpd_kicked;                   /* gw_dpd_kick() is being called */
+	int rri_warned;                   /* static/remote-peer RRI reported once */
 	/* sockets */
 	int tun_fd, udp500, udp4500, esp_raw;
 	/* data plane */
@@ -184,6 +185,9 @@ void gw_dpd_reschedule(struct gw *g);
  * batches): re-evaluates at once only while an SA is probing or an on-demand SA waits
  * for outbound traffic. Cheap otherwise. */
 void gw_dpd_kick(struct gw *g);
+/* gw_rri.c: the VPN route of an IPsec SA (crypto map entry with `reverse-route`) */
+void gw_rri_child_up(struct gw *g, const struct ike_child *c);
+void gw_rri_child_down(struct gw *g, const struct ike_child *c);
 /* The settings new ISAKMP SAs get (from the configuration). */
 void gw_dpd_settings(const struct gw *g, struct dpd_cfg *out);
 const struct gw_dpd *gw_dpd_find(const struct gw *g, unsigned conn_id);

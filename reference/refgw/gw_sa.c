@@ -164,6 +164,7 @@ static void gw_child_up(void *ctx, const struct ike_child *c)
 	/* the keys now live only inside the esp_sa contexts */
 	OPENSSL_cleanse(ch->c.key_in, sizeof(ch->c.key_in));
 	OPENSSL_cleanse(ch->c.key_out, sizeof(ch->c.key_out));
+	gw_rri_child_up(g, c);
 }
 
 static void child_release(struct gw *g, struct gw_child *ch)
@@ -199,6 +200,7 @@ static void gw_child_down(void *ctx, const struct ike_child *c, const char *reas
 	(void)reason;
 	if (!ch)
 		return;
+	gw_rri_child_down(g, c);
 	child_release(g, ch);
 }
 
