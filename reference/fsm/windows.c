@@ -137,6 +137,21 @@ struct time_window hsrp_takeover_window(double hello_s, double hold_s, double sl
 	return w;
 }
 
+double hsrp_hello_jitter_max_s(double hello_s)
+{
+	/* RFC 2281 §5.4 says "MUST be jittered" without an amount: up to a tenth early */
+	return hello_s / 10.0;
+}
+
+struct time_window hsrp_hello_gap_window(double hello_s, double slack_s)
+{
+	struct time_window w = { hello_s - hsrp_hello_jitter_max_s(hello_s) - slack_s, hello_s + slack_s };
+
+	if (w.lo_s < 0)
+		w.lo_s = 0;
+	return w;
+}
+
 struct time_window window_scale(struct time_window w, double scale)
 {
 	w.lo_s *= scale;

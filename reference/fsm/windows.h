@@ -57,6 +57,11 @@ struct time_window vrrp_takeover_window(int version, int priority, double adver_
 
 /* HSRP (RFC 2281 §5.7 event c): Standby → Active within [Hold − Hello, Hold] of the failure. */
 struct time_window hsrp_takeover_window(double hello_s, double hold_s, double slack_s);
+/* HSRP Hello jitter (RFC 2281 §5.4: the Hello timer MUST be jittered): refgw sends each
+ * Hello up to this much early, never late, so Hold − Hello still bounds detection. */
+double hsrp_hello_jitter_max_s(double hello_s);
+/* Gap between two Hellos of one router: [Hello − jitter, Hello] widened by slack_s. */
+struct time_window hsrp_hello_gap_window(double hello_s, double slack_s);
 
 /* Scale a window (harness --time-scale). */
 struct time_window window_scale(struct time_window w, double scale);
