@@ -15,11 +15,6 @@
 
 #define NS 1e9
 
-struct dpd_cfg expect_effective_dpd(const struct node_spec *s)
-{
-	return tcwin_effective_dpd(s);
-}
-
 /* How many actions of the timeline had run at time a (they run one after the other). */
 static int actions_before(const struct run *r, int64_t a)
 {

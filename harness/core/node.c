@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "node.h"
+#include "dpd.h"
 #include "ios_cfg.h"
 #include "tok.h"
 
@@ -26,19 +27,6 @@ static int fail(char *err, size_t len, const char *file, int line, const char *f
 		vsnprintf(err + o, len - o, fmt, ap);
 	va_end(ap);
 	return -1;
-}
-
-/* refgw's DPD as its model holds it (gw_dpd_settings in reference/refgw/gw_dpd.c). */
-static void dpd_of_keepalive(const struct ios_keepalive *ka, struct dpd_cfg *d)
-{
-	memset(d, 0, sizeof(*d));
-	if (!ka->enabled)
-		return;
-	d->style = ka->comware ? DPD_COMWARE : DPD_IOS;
-	d->mode = ka->mode == IOS_DPD_PERIODIC ? DPD_PERIODIC : DPD_ON_DEMAND;
-	d->interval_s = ka->interval;
-	d->retry_s = ka->retry;
-	d->retry_s = dpd_retry_s(d);   /* 0 → the style's default */
 }
 
 /* The words of a configuration-mode line, lower-cased, at most `max` (the rest ignored). */
@@ -106,7 +94,7 @@ int node_config_dpd(const struct node_spec *n, const char *lines, struct dpd_cfg
 			rc = -1;
 		} else if (kind == 2) {
 			/* every keepalive / ike dpd line gives the whole setting (or none) */
-			dpd_of_keepalive(&cfg->keepalive, dpd);
+			dpd_cfg_from_ios(&cfg->keepalive, dpd);
 			*changed = 1;
 		}
 	}
@@ -399,7 +387,7 @@ int node_spec_parse(const char *path, char *text, struct node_spec *n, char *err
 		struct ios_cfg *cfg = ios_cfg_load_file(n->config, cerr, sizeof(cerr));
 		if (!cfg)
 			return fail(err, errlen, path, n->config_line, "config %s: %s", n->config, cerr);
-		dpd_of_keepalive(&cfg->keepalive, &n->dpd);
+		dpd_cfg_from_ios(&cfg->keepalive, &n->dpd);
 		ios_cfg_free(cfg);
 	}
 	if (n->config[0] && !node_has_daemon(n, "refgw"))

@@ -58,7 +58,5 @@ void expect_evaluate(struct run *r);
  * desc. */
 int expect_window(const struct run *r, const struct tc_window *w, int64_t anchor_ns, double *lo, double *hi,
 		  char *desc, size_t len);
-/* The effective DPD config of a node as its implementation runs it (tcwin_effective_dpd). */
-struct dpd_cfg expect_effective_dpd(const struct node_spec *s);
 
 #endif

@@ -3,7 +3,9 @@
 #include <string.h>
 #include "tcwin.h"
 
-/* DPD settings `d` of node s as its implementation runs them. */
+/* DPD settings `d` of node s as its implementation runs them: the line as written, or
+ * strongSwan's delay/timeout when strongSwan plays the node (drivers/drv_strongswan.c
+ * translates the intent the same way). */
 static struct dpd_cfg effective(const struct node_spec *s, struct dpd_cfg d)
 {
 	if (d.style != DPD_OFF && node_has_daemon(s, "strongswan") && d.style != DPD_STRONGSWAN) {
@@ -15,11 +17,6 @@ static struct dpd_cfg effective(const struct node_spec *s, struct dpd_cfg d)
 		d.timeout_s = timeout;
 	}
 	return d;
-}
-
-struct dpd_cfg tcwin_effective_dpd(const struct node_spec *s)
-{
-	return effective(s, s->dpd);
 }
 
 static void dpd_what(const struct dpd_cfg *d, char *buf, size_t len)

@@ -28,9 +28,6 @@ struct tcwin {
 	char desc[224];      /* "[lo s, hi s] — TEXT (WHAT, …)" for reports */
 };
 
-/* The DPD a node really runs: its line as written, or strongSwan's delay/timeout when
- * strongSwan plays the node (drivers/drv_strongswan.c translates the intent). */
-struct dpd_cfg tcwin_effective_dpd(const struct node_spec *s);
 /* Evaluate w for testcase tc at time scale `scale` with the DPD settings of the node's
  * configuration at start; 0, or -1 when the formula's node lacks what it reads (no DPD /
  * no vrrp line; out->what says so). */

@@ -1,6 +1,7 @@
 /* dpd.c — the DPD state machine of one ISAKMP SA (see dpd.h). Durations come from
  * windows.c only; this file decides which of them applies now. */
 #include "dpd.h"
+#include "ios_cfg.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,6 +138,18 @@ static void fmt_secs(char *buf, size_t len, double s)
 		snprintf(buf, len, "%ld", (long)s);
 	else
 		snprintf(buf, len, "%g", s);
+}
+
+void dpd_cfg_from_ios(const struct ios_keepalive *ka, struct dpd_cfg *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!ka->enabled)
+		return;                 /* DPD_OFF */
+	out->style = ka->comware ? DPD_COMWARE : DPD_IOS;
+	out->mode = ka->mode == IOS_DPD_PERIODIC ? DPD_PERIODIC : DPD_ON_DEMAND;
+	out->interval_s = ka->interval;
+	out->retry_s = ka->retry;
+	out->retry_s = dpd_retry_s(out);   /* 0 → the style's default */
 }
 
 const char *dpd_cfg_describe(const struct dpd_cfg *cfg, char *buf, size_t len)

@@ -85,6 +85,12 @@ bool dpd_active(const struct dpd_cfg *cfg);
 /* Evaluate at in->now_ms; see the header comment. */
 struct dpd_result dpd_step(struct dpd_sa *s, const struct dpd_input *in);
 
+struct ios_keepalive;
+/* The DPD settings a configuration line gives (cfg/ios_cfg.h: IOS `crypto isakmp
+ * keepalive` or Comware `ike dpd`), as refgw runs them and the harness judges them;
+ * DPD_OFF when none is configured. */
+void dpd_cfg_from_ios(const struct ios_keepalive *ka, struct dpd_cfg *out);
+
 /* Settings as one line: "DPD 10/2 periodic", "DPD 3/3 periodic (Comware)",
  * "DPD 15/2 on-demand", "no DPD". Returns buf. */
 const char *dpd_cfg_describe(const struct dpd_cfg *cfg, char *buf, size_t len);

@@ -11,15 +11,10 @@ enum hsrp_ev {
 	EV_A, EV_B, EV_C, EV_D, EV_E, EV_F, EV_G, EV_H, EV_I, EV_J, EV_K, EV_L,
 };
 
-static const char *const hsrp_ios_names[] = {
-	"Init", "Learn", "Listen", "Speak", "Standby", "Active",
-};
-
+/* IOS says "Init" where RFC 2281 (codec/hsrp.c) says "Initial" */
 const char *hsrp_fsm_state_name(enum hsrp_state s)
 {
-	if ((unsigned)s <= HSRP_ACTIVE)
-		return hsrp_ios_names[s];
-	return "Unknown";
+	return s == HSRP_INITIAL ? "Init" : hsrp_state_name(s);
 }
 
 /* the IP redundancy client's view (seed 001: "Redundancy "VPNHA" state Init -> Backup") */

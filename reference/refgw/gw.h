@@ -132,6 +132,11 @@ void gw_log(struct gw *g, const char *fmt, ...) __attribute__((format(printf, 2,
 /* rate-limited per reason: at most one line per second per key */
 void gw_log_drop(struct gw *g, unsigned key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 const char *gw_ip(uint32_t host_order);   /* rotating static buffers */
+/* The netmask of a prefix length, host order (0 → 0.0.0.0). */
+static inline uint32_t gw_plen_mask(unsigned plen)
+{
+	return plen ? 0xffffffffu << (32 - plen) : 0;
+}
 
 /* gw_apply.c */
 int gw_apply_config(struct gw *g, char *err, size_t errlen);     /* interfaces, routes, steering */

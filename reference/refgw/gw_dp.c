@@ -27,7 +27,7 @@ static inline uint32_t rd32(const uint8_t *p)
 
 static inline int in_prefix(uint32_t a, uint32_t net, uint8_t plen)
 {
-	uint32_t mask = plen ? 0xffffffffu << (32 - plen) : 0;
+	uint32_t mask = gw_plen_mask(plen);
 
 	return (a & mask) == (net & mask);
 }

@@ -45,17 +45,7 @@
 
 void gw_dpd_settings(const struct gw *g, struct dpd_cfg *out)
 {
-	const struct ios_keepalive *ka = &g->cfg->keepalive;
-
-	memset(out, 0, sizeof(*out));
-	if (!ka->enabled) {
-		out->style = DPD_OFF;
-		return;
-	}
-	out->style = ka->comware ? DPD_COMWARE : DPD_IOS;
-	out->mode = ka->mode == IOS_DPD_PERIODIC ? DPD_PERIODIC : DPD_ON_DEMAND;
-	out->interval_s = ka->interval;
-	out->retry_s = ka->retry;
+	dpd_cfg_from_ios(&g->cfg->keepalive, out);
 }
 
 const struct gw_dpd *gw_dpd_find(const struct gw *g, unsigned conn_id)

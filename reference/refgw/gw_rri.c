@@ -21,7 +21,7 @@ struct nh_ctx { uint32_t peer, via; int plen; };
 static void nh_cb(void *arg, const struct kern_route *r, int connected)
 {
 	struct nh_ctx *c = arg;
-	uint32_t mask = r->plen ? 0xffffffffu << (32 - r->plen) : 0;
+	uint32_t mask = gw_plen_mask(r->plen);
 
 	(void)connected;
 	if (r->table && r->table != 254)
@@ -63,14 +63,6 @@ static int rri_route(struct gw *g, const struct ike_child *c, struct kern_route 
 	return 0;
 }
 
-static const char *mask_str(uint8_t plen, char buf[16])
-{
-	uint32_t m = plen ? 0xffffffffu << (32 - plen) : 0;
-
-	snprintf(buf, 16, "%u.%u.%u.%u", m >> 24, (m >> 16) & 255, (m >> 8) & 255, m & 255);
-	return buf;
-}
-
 /* Another live SA (not `c`) needs the same route? */
 static int route_still_needed(const struct gw *g, const struct ike_child *c)
 {
@@ -89,7 +81,7 @@ static int route_still_needed(const struct gw *g, const struct ike_child *c)
 void gw_rri_child_up(struct gw *g, const struct ike_child *c)
 {
 	struct kern_route r;
-	char err[256], m[16];
+	char err[256];
 
 	if (rri_route(g, c, &r) < 0)
 		return;
@@ -98,13 +90,13 @@ void gw_rri_child_up(struct gw *g, const struct ike_child *c)
 		return;
 	}
 	gw_log(g, "IPSEC(rte_mgr): VPN Route Added %s %s via %s in IP DEFAULT TABLE%s", gw_ip(r.dst),
-	       mask_str(r.plen, m), gw_ip(c->remote.addr), r.realm ? " (tag set)" : "");
+	       gw_ip(gw_plen_mask(r.plen)), gw_ip(c->remote.addr), r.realm ? " (tag set)" : "");
 }
 
 void gw_rri_child_down(struct gw *g, const struct ike_child *c)
 {
 	struct kern_route r;
-	char err[256], m[16];
+	char err[256];
 
 	if (rri_route(g, c, &r) < 0 || route_still_needed(g, c))
 		return;
@@ -113,5 +105,5 @@ void gw_rri_child_down(struct gw *g, const struct ike_child *c)
 		return;
 	}
 	gw_log(g, "IPSEC(rte_mgr): VPN Route Removed %s %s via %s in IP DEFAULT TABLE", gw_ip(r.dst),
-	       mask_str(r.plen, m), gw_ip(c->remote.addr));
+	       gw_ip(gw_plen_mask(r.plen)), gw_ip(c->remote.addr));
 }

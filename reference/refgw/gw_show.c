@@ -44,7 +44,7 @@ static void tset_name(const struct ike_child *c, char *buf, size_t len)
 
 static const char *mask_str(uint8_t plen)
 {
-	return gw_ip(plen ? 0xffffffffu << (32 - plen) : 0);
+	return gw_ip(gw_plen_mask(plen));
 }
 
 static void hex8(char *out, const uint8_t c[8])
