@@ -111,6 +111,14 @@
 #define IOS_MAX_ENTRY_TSETS  6              /* IOS accepts up to six transform sets */
 #define IOS_MAX_NOT_APPLIED  2048
 #define IOS_POOL_MAX         (128 * 1024)   /* text of the not-applied lines */
+#define IOS_MAX_FHRP         32             /* standby/vrrp groups of all interfaces */
+#define IOS_MAX_FHRP_TRACKS  8              /* `standby N track` lines of one group */
+#define IOS_MAX_FHRP_VIPS    8              /* primary + secondary virtual addresses */
+#define IOS_MAX_OBJ_TRACKS   32             /* global `track N interface IF line-protocol` */
+#define IOS_MAX_OSPF_NETS    32             /* `network A W area N` of the OSPF process */
+#define IOS_MAX_OSPF_PASSIVE 16
+#define IOS_MAX_RMAP_ENTRIES 32             /* route-map entries of all maps together */
+#define IOS_MAX_RMAP_TAGS    8              /* `match tag T1 … T8` */
 
 /* IKE authentication methods, RFC 2409 App. A (value 1 is IKE_AUTH_PSK of ipsec_doi.h) */
 enum ios_ike_auth { IOS_AUTH_PSK = IKE_AUTH_PSK, IOS_AUTH_RSA_SIG = 3, IOS_AUTH_RSA_ENCR = 4 };
@@ -131,6 +139,116 @@ struct ios_iface {
 	char redundancy[IOS_NAME_MAX];    /* `crypto map M redundancy GROUP` (HSRP name) */
 	char stateful[IOS_NAME_MAX];      /* `… stateful NAME` */
 	int map_line;
+	unsigned hsrp_version;            /* `standby version 1|2`, default 1 (all groups) */
+	int hsrp_version_line;
+	unsigned vrrp_version;            /* Comware `vrrp version 2|3` of the interface, or the
+	                                     global `fhrp version vrrp v3`; default 2 */
+};
+
+/* --- first-hop redundancy: HSRP (`standby N …`) and VRRP (`vrrp N …`) ------------------ */
+
+enum ios_fhrp_proto { IOS_FHRP_HSRP, IOS_FHRP_VRRP };
+
+struct ios_fhrp_track {
+	char ifname[IOS_NAME_MAX];        /* the tracked interface as written ("FastEthernet0/1");
+	                                     `standby N track OBJ decrement D` resolves OBJ
+	                                     through `track OBJ interface IF line-protocol` */
+	unsigned object;                  /* the track object number, 0 = interface form */
+	unsigned decrement;               /* 1-255, default 10 */
+	int line;
+};
+
+/* One group of one interface: every `standby N …` (or `vrrp N …`) line of the interface
+ * with the same N. Fields not written keep the IOS defaults noted. */
+struct ios_fhrp {
+	enum ios_fhrp_proto proto;
+	int iface;                        /* index in ifaces[] */
+	unsigned group;                   /* HSRP v1 0-255, v2 0-4095 (`standby ip A` = 0);
+	                                     VRRP 1-255 */
+	int line;                         /* the first line naming the group */
+	unsigned version;                 /* HSRP 1|2, VRRP 2|3 (from the interface) */
+	int nvips;                        /* 0: HSRP `standby N ip` without address (learn) */
+	uint32_t vips[IOS_MAX_FHRP_VIPS]; /* [0] primary, then `… ip A secondary` */
+	int vip_line;
+	unsigned priority;                /* HSRP 0-255, VRRP 1-254 (255 = owner: VIP is the
+	                                     interface's own address); default 100 */
+	int priority_line;
+	bool preempt;                     /* HSRP default off; VRRP default on (`no vrrp N preempt`) */
+	unsigned preempt_delay_s;         /* `preempt delay minimum S` (HSRP) / `preempt delay
+	                                     minimum S` (VRRP), default 0 */
+	unsigned hello_ms, hold_ms;       /* HSRP `timers [msec] H [msec] D`; 0 = default
+	                                     3000 / 10000 (and learned from the Active) */
+	unsigned adver_ms;                /* VRRP `timers advertise [msec] T`; default 1000 */
+	char name[IOS_NAME_MAX];          /* `standby N name X` / `vrrp N name X`; "" = none */
+	char auth_text[9];                /* `standby N authentication [text] S` / `vrrp N
+	                                     authentication text S`; "" = HSRP default "cisco",
+	                                     VRRP none */
+	bool auth_md5;                    /* `standby N authentication md5 key-string K` */
+	char md5_key[65];
+	bool shutdown;                    /* `vrrp N shutdown` (VRRP only) */
+	char description[IOS_DESC_MAX];   /* `vrrp N description TEXT` */
+	int ntracks;
+	struct ios_fhrp_track tracks[IOS_MAX_FHRP_TRACKS];
+};
+
+/* global `track N interface IF line-protocol` */
+struct ios_obj_track { unsigned object; char ifname[IOS_NAME_MAX]; int line; };
+
+/* --- routing: `router ospf`, `route-map` ----------------------------------------------- */
+
+struct ios_ospf_net { uint32_t addr, wild; uint32_t area; int line; };   /* `network A W area N` */
+
+/* `redistribute static|connected [subnets] [metric M] [metric-type 1|2] [tag T]
+ *  [route-map NAME]` (words in any order, as IOS accepts them) */
+struct ios_redist {
+	bool on;
+	bool subnets;                     /* without it IOS redistributes classful networks only */
+	uint32_t metric;                  /* default 20 */
+	unsigned metric_type;             /* 1 or 2, default 2 */
+	bool has_tag;
+	uint32_t tag;
+	char route_map[IOS_NAME_MAX];     /* "" = none */
+	int line;
+};
+
+/* The OSPF process (one: a second `router ospf P` with another P is an error; the same P
+ * again re-enters it, as seed 000's `router ospf 1` typed twice). */
+struct ios_ospf {
+	bool on;
+	unsigned pid;                     /* 1-65535 */
+	int line;
+	uint32_t router_id;               /* `router-id A`, 0 = highest loopback/interface */
+	bool log_adjacency;               /* `log-adjacency-changes [detail]` */
+	int nnets;
+	struct ios_ospf_net nets[IOS_MAX_OSPF_NETS];
+	struct ios_redist redist_static, redist_connected;
+	bool default_originate;           /* `default-information originate [always]
+	                                     [metric M] [metric-type 1|2]` */
+	bool default_always;
+	uint32_t default_metric;          /* default 1 */
+	unsigned default_metric_type;     /* default 2 */
+	int default_line;
+	bool passive_default;             /* `passive-interface default` */
+	int npassive;                     /* `passive-interface IF` (or `no passive-interface IF`
+	                                     under `passive-interface default`) */
+	char passive[IOS_MAX_OSPF_PASSIVE][IOS_NAME_MAX];
+};
+
+/* `route-map NAME [permit|deny] [SEQ]` (default permit 10) and its `match tag T…`,
+ * `set tag T`, `set metric M`, `set metric-type type-1|type-2` lines; entries of all
+ * maps in one array, sorted by (name first seen, seq). */
+struct ios_rmap_entry {
+	char name[IOS_NAME_MAX];
+	bool permit;
+	unsigned seq;
+	int line;
+	int ntags;
+	uint32_t tags[IOS_MAX_RMAP_TAGS]; /* `match tag`: any of them; 0 tags = match all */
+	bool has_set_tag;
+	uint32_t set_tag;
+	bool has_set_metric;
+	uint32_t set_metric;
+	unsigned set_metric_type;         /* 0 = not set, 1, 2 */
 };
 
 struct ios_route {
@@ -258,6 +376,11 @@ struct ios_cfg {
 	int nifaces, nroutes, nacls, naces, npolicies, nkeys, ntsets, nentries, nkept;
 	struct ios_keepalive keepalive;
 	int invalid_spi_recovery_line;                         /* 0: not configured */
+	int nfhrp, nobj_tracks, nrmap;
+	struct ios_fhrp fhrp[IOS_MAX_FHRP];                    /* in order of first line */
+	struct ios_obj_track obj_tracks[IOS_MAX_OBJ_TRACKS];
+	struct ios_ospf ospf;
+	struct ios_rmap_entry rmap[IOS_MAX_RMAP_ENTRIES];
 	uint32_t sa_lifetime_s, sa_lifetime_kb;                /* global SA lifetimes */
 	/* the arrays: only the first n… elements are set */
 	struct ios_iface ifaces[IOS_MAX_IFACES];

@@ -12,6 +12,7 @@
 #ifndef REFGW_GW_H
 #define REFGW_GW_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -98,6 +99,8 @@ struct gw {
 	int dpd_wait_out, dpd_probing;    /* some SA waits for outbound traffic / is probing */
 	int dpd_kicked;                   /* gw_dpd_kick() is being called */
 	int rri_warned;                   /* static/remote-peer RRI reported once */
+	struct gw_fhrp_set *fhrp;         /* HSRP/VRRP groups (gw_fhrp.c), NULL = none */
+	struct gw_redund *redund;         /* crypto map redundancy coupling (gw_redund.c) */
 	/* sockets */
 	int tun_fd, udp500, udp4500, esp_raw;
 	/* data plane */
@@ -196,6 +199,31 @@ void gw_rri_child_down(struct gw *g, const struct ike_child *c);
 /* The settings new ISAKMP SAs get (from the configuration). */
 void gw_dpd_settings(const struct gw *g, struct dpd_cfg *out);
 const struct gw_dpd *gw_dpd_find(const struct gw *g, unsigned conn_id);
+
+/* gw_fhrp.c — the HSRP and VRRP groups of the configuration (`standby N …`, `vrrp N …`):
+ * fsm/hsrp_fsm and fsm/vrrp_fsm driven by the loop's timers and by packets on the
+ * interface; the virtual MAC (a macvlan on the interface, up only while Active/Master),
+ * the virtual address on it, gratuitous ARP, tracking of interface line protocol.
+ * Indices are the configuration's (cfg->fhrp[i]). */
+int gw_fhrp_start(struct gw *g, char *err, size_t errlen);   /* after gw_apply_config */
+void gw_fhrp_stop(struct gw *g);        /* shutdown: HSRP Resign / VRRP priority 0 */
+/* The group `crypto map … redundancy NAME` on interface `iface` (cfg index) names: by
+ * `standby N name` / `vrrp N name`, else -1. */
+int gw_fhrp_find(const struct gw *g, int iface, const char *name);
+bool gw_fhrp_is_active(const struct gw *g, int idx);          /* Active / Master */
+uint32_t gw_fhrp_vip(const struct gw *g, int idx);           /* host order, 0 = not known */
+/* `show standby [brief]`, `show vrrp [brief]` (text as seed 001; json) */
+int gw_fhrp_show(struct gw *g, const char *what, int json, FILE *out);
+
+/* gw_redund.c — `crypto map M redundancy NAME` (stateless IPsec failover, seed 001):
+ * IKE and ESP of the map use the group's virtual address; only the Active/Master answers
+ * and initiates; leaving Active clears the map's SAs ("Crypto tunnel is DOWN"),
+ * entering Active arms the map (and installs its static RRI routes).
+ * gw_fhrp.c calls this on every change into or out of Active/Master. */
+void gw_redund_changed(struct gw *g, int idx, bool active);
+/* May the crypto map entry conns[conn] negotiate now (answer or initiate)? true when the
+ * map has no redundancy group. */
+bool gw_redund_allowed(const struct gw *g, unsigned conn);
 
 /* gw_show.c */
 int gw_ctl_handle(void *arg, const char *request, FILE *out);
