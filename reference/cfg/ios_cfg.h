@@ -19,14 +19,16 @@
  *  - A line holds at most IOS_LINE_MAX characters (indentation not counted) and
  *    IOS_TOKENS_MAX words; control bytes other than blanks are errors.
  *  - Modes as IOS has them: `interface`, `crypto isakmp policy`, `crypto ipsec
- *    transform-set`, `crypto map N SEQ`, `ip access-list extended|standard`, and the
- *    blocks refgw keeps without applying (`router`, `line`, `route-map`, `key chain`,
+ *    transform-set`, `crypto map N SEQ`, `ip access-list extended|standard`, `router ospf`,
+ *    `route-map`, `track N interface`, and the blocks refgw keeps without applying
+ *    (`router eigrp|bgp|rip`, `line`, `key chain`,
  *    `class-map`, `crypto pki …` …) take the lines that follow them. The documents
  *    print sub-mode lines with or without indentation, so a line leaves the block when
  *    it is a global-mode command (IOS tries the global parser when the sub-mode one
  *    fails); an indented line always stays in the block (show-run indents sub-mode
  *    lines); after a bare `!` in column 0 an unindented line that is not a known
  *    command of the block is read as global (show-run closes blocks with `!`).
+ *    The lines of those blocks refgw does not implement are kept inside them.
  *    `exit` leaves the block.
  *
  * Error or kept? (the rule)
@@ -35,9 +37,11 @@
  *    "file:line: expected '<the IOS form>', got '<token>'" (or "got end of line").
  *    Exceeding a size limit below is an error of the same shape, never an overflow.
  *  - Any other line — an unknown top-level keyword, a known IOS command refgw does not
- *    implement (standby, vrrp, router ospf and its lines, route-map, line, version,
- *    service, duplex …), or a valid IOS variant refgw does not implement (`ip address
- *    dhcp`, `crypto isakmp key … hostname H`, `crypto map N SEQ ipsec-manual`) — is KEPT
+ *    implement (`router eigrp|bgp|rip`, `standby N mac-address`, `vrrp N timers learn`,
+ *    `area … authentication` in router ospf, `match ip address` in a route-map, line,
+ *    version, service, duplex …), or a valid IOS variant refgw does not implement (`ip
+ *    address dhcp`, `crypto isakmp key … hostname H`, `crypto map N SEQ ipsec-manual`,
+ *    `redistribute bgp 1`, `track N ip sla 1`) — is KEPT
  *    in the model as a not-applied line with its line number and block context, for a
  *    later issue to implement; ios_cfg_not_applied() lists each once.
  *
@@ -78,9 +82,43 @@
  *     match address ACL | set pfs [group1|group2|group5|group14] (default group1) |
  *     reverse-route [static | remote-peer [A] [gateway]] | set reverse-route tag N |
  *     set security-association lifetime seconds N | kilobytes N | description TEXT
+ *   interface: first-hop redundancy (RFC 2281 HSRP, RFC 3768/5798 VRRP); GROUP omitted = 0
+ *     standby version 1|2                     default 1 (groups 0-255; v2 0-4095)
+ *     standby [GROUP] ip [A [secondary]]      (no A: learn the address from the Active)
+ *     standby [GROUP] priority 0-255          default 100
+ *     [no] standby [GROUP] preempt [delay [minimum S] [reload S] [sync S]]   S 0-3600
+ *     standby [GROUP] timers [msec] H [msec] D    H < D; 1-254 / 1-255 s, msec 15-999 /
+ *                                             50-3000; default 3 / 10 s
+ *     standby [GROUP] name NAME
+ *     standby [GROUP] track INTERFACE [[decrement] 1-255] | track 1-1000 [decrement 1-255]
+ *                                             (decrement default 10)
+ *     standby [GROUP] authentication [text] S (S at most 8 characters; default "cisco")
+ *     standby [GROUP] authentication md5 key-string [0|7] KEY   (7: IOS type-7 text)
+ *     vrrp version 2|3                        (Comware) default 2, or 3 after the global
+ *                                             `fhrp version vrrp v3` (IOS-XE)
+ *     vrrp 1-255 ip A [secondary]             (A = the interface's address: owner, 255)
+ *     vrrp N priority 1-254                   default 100
+ *     [no] vrrp N preempt [delay minimum 0-3600]   default on
+ *     vrrp N timers advertise [msec] T        1-255 s, msec 50-999; default 1 s
+ *     vrrp N name NAME | description TEXT | authentication text S | [no] shutdown
+ *     vrrp N track 1-1000 [decrement 1-255]
+ *   track 1-1000 interface INTERFACE line-protocol
+ *   fhrp version vrrp v3
+ *   router ospf 1-65535                       (one process; the same number re-enters it)
+ *     network A WILDCARD area {0-4294967295|A.B.C.D} | router-id A |
+ *     [no] log-adjacency-changes [detail] | [no] passive-interface {default|INTERFACE} |
+ *     [no] redistribute {static|connected} [subnets] [metric 0-16777214]
+ *       [metric-type 1|2] [tag T] [route-map NAME]        (words in any order) |
+ *     [no] default-information originate [always] [metric 0-16777214] [metric-type 1|2]
+ *   route-map NAME [permit|deny] [0-65535]    default permit 10
+ *     match tag T … (at most 8) | set tag T | set metric 0-4294967295 |
+ *     set metric-type type-1|type-2
+ *     (`redistribute … route-map X` with no route-map X is accepted: it matches nothing)
  * Checked after the last line (errors point at the offending line): `ip route …
  * INTERFACE` names a configured interface; `set transform-set` names defined sets; the
- * ACL of every crypto map entry converts to IPsec selectors (contiguous wildcards).
+ * ACL of every crypto map entry converts to IPsec selectors (contiguous wildcards);
+ * HSRP groups above 255 need `standby version 2`; `standby|vrrp … track OBJ` names a
+ * `track OBJ interface …`; tracked interfaces are configured in this file.
  */
 #ifndef REFGW_IOS_CFG_H
 #define REFGW_IOS_CFG_H
@@ -143,6 +181,7 @@ struct ios_iface {
 	int hsrp_version_line;
 	unsigned vrrp_version;            /* Comware `vrrp version 2|3` of the interface, or the
 	                                     global `fhrp version vrrp v3`; default 2 */
+	int vrrp_version_line;            /* of the interface's `vrrp version`, 0 = not written */
 };
 
 /* --- first-hop redundancy: HSRP (`standby N …`) and VRRP (`vrrp N …`) ------------------ */
@@ -176,6 +215,8 @@ struct ios_fhrp {
 	bool preempt;                     /* HSRP default off; VRRP default on (`no vrrp N preempt`) */
 	unsigned preempt_delay_s;         /* `preempt delay minimum S` (HSRP) / `preempt delay
 	                                     minimum S` (VRRP), default 0 */
+	unsigned preempt_reload_s;        /* HSRP `preempt delay … reload S`, default 0 */
+	unsigned preempt_sync_s;          /* HSRP `preempt delay … sync S`, default 0 */
 	unsigned hello_ms, hold_ms;       /* HSRP `timers [msec] H [msec] D`; 0 = default
 	                                     3000 / 10000 (and learned from the Active) */
 	unsigned adver_ms;                /* VRRP `timers advertise [msec] T`; default 1000 */
@@ -219,6 +260,7 @@ struct ios_ospf {
 	int line;
 	uint32_t router_id;               /* `router-id A`, 0 = highest loopback/interface */
 	bool log_adjacency;               /* `log-adjacency-changes [detail]` */
+	bool log_adjacency_detail;
 	int nnets;
 	struct ios_ospf_net nets[IOS_MAX_OSPF_NETS];
 	struct ios_redist redist_static, redist_connected;
@@ -249,6 +291,8 @@ struct ios_rmap_entry {
 	bool has_set_metric;
 	uint32_t set_metric;
 	unsigned set_metric_type;         /* 0 = not set, 1, 2 */
+	bool other_match;                 /* a kept `match …` line refgw does not evaluate: the
+	                                     entry is taken as matching no route */
 };
 
 struct ios_route {
@@ -349,10 +393,11 @@ struct ios_map_entry {
 	char description[IOS_DESC_MAX];
 };
 
-/* Which block a kept line sits in: an interface, policy, transform set, map entry or
- * named ACL (index into its array), or another kept line (index into kept[]). */
+/* Which block a kept line sits in: an interface, policy, transform set, map entry,
+ * named ACL, route-map entry or track object (index into its array), the OSPF process
+ * (0), or another kept line (index into kept[]). */
 enum ios_owner { IOS_OWN_NONE, IOS_OWN_IFACE, IOS_OWN_POLICY, IOS_OWN_TSET, IOS_OWN_MAP,
-		 IOS_OWN_ACL, IOS_OWN_KEPT };
+		 IOS_OWN_ACL, IOS_OWN_KEPT, IOS_OWN_OSPF, IOS_OWN_RMAP, IOS_OWN_TRACK };
 
 /* A line kept but not applied (offsets into cfg->pool; read it with ios_cfg_unapplied). */
 struct ios_kept {
@@ -377,6 +422,7 @@ struct ios_cfg {
 	struct ios_keepalive keepalive;
 	int invalid_spi_recovery_line;                         /* 0: not configured */
 	int nfhrp, nobj_tracks, nrmap;
+	int fhrp_vrrp_v3_line;                                 /* `fhrp version vrrp v3`, 0 = none */
 	struct ios_fhrp fhrp[IOS_MAX_FHRP];                    /* in order of first line */
 	struct ios_obj_track obj_tracks[IOS_MAX_OBJ_TRACKS];
 	struct ios_ospf ospf;
@@ -533,5 +579,22 @@ void ios_route_res_str(const struct ios_cfg *cfg, const struct ios_route_res *re
 char *ios_ip_str(uint32_t addr, char *buf);
 /* Prefix length of a contiguous mask, -1 if not contiguous. */
 int ios_mask_plen(uint32_t mask);
+
+/* --- first-hop redundancy / routing ----------------------------------------------------------- */
+
+/* The group `crypto map … redundancy NAME` means: `standby N name NAME` / `vrrp N name NAME`
+ * on interface iface (index in ifaces[]; -1 = any interface); NULL if none. */
+const struct ios_fhrp *ios_cfg_fhrp_find(const struct ios_cfg *cfg, int iface, const char *name);
+/* HSRP/VRRP groups in order of their first line, of interface iface (-1 = all); prev NULL
+ * gives the first, NULL after the last. */
+const struct ios_fhrp *ios_cfg_fhrp_next(const struct ios_cfg *cfg, int iface,
+					 const struct ios_fhrp *prev);
+/* Route-map `map` applied to a route with (has_tag, tag) as IOS does: entries in sequence
+ * order, the first whose `match tag` list holds the tag (an entry without `match` lines
+ * matches every route; one with a kept `match` line refgw does not evaluate matches none)
+ * decides. Returns 1 if it permits (*hit = it), 0 if it denies (*hit = it) or nothing
+ * matches or no route-map `map` exists (*hit = NULL: IOS's implicit deny). hit may be NULL. */
+int ios_rmap_match_tag(const struct ios_cfg *cfg, const char *map, bool has_tag, uint32_t tag,
+		       const struct ios_rmap_entry **hit);
 
 #endif

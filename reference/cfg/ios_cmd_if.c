@@ -1,5 +1,6 @@
 /* ios_cmd_if.c — `interface` blocks (addresses, shutdown, description, the crypto map
- * and its HSRP redundancy group) and `ip route` static routes.
+ * and its HSRP redundancy group; `standby`/`vrrp` lines go to ios_cmd_fhrp.c) and `ip
+ * route` static routes.
  */
 #include "ios_int.h"
 
@@ -68,6 +69,8 @@ int ios_cmd_interface(struct ios_parser *p)
 		if (ios_ifname_linux(name, f->lnx) < 0)
 			f->lnx[0] = '\0';
 		f->line = p->line;
+		f->hsrp_version = 1;
+		f->vrrp_version = 2;
 	}
 	return ios_enter(p, IOS_M_IFACE, idx);
 }
@@ -170,7 +173,8 @@ bool ios_sub_interface_known(const struct ios_parser *p)
 	const char *w = p->tok[i], *w1 = i + 1 < p->ntok ? p->tok[i + 1] : "";
 
 	return (ios_word_is(w, "ip") && ios_word_is(w1, "address")) || ios_word_is(w, "shutdown") ||
-	       ios_word_is(w, "description") || (ios_word_is(w, "crypto") && ios_word_is(w1, "map"));
+	       ios_word_is(w, "description") || (ios_word_is(w, "crypto") && ios_word_is(w1, "map")) ||
+	       ios_word_is(w, "standby") || ios_word_is(w, "vrrp");
 }
 
 int ios_sub_interface(struct ios_parser *p)
@@ -195,6 +199,10 @@ int ios_sub_interface(struct ios_parser *p)
 	}
 	if (ios_word_is(w, "crypto") && ios_word_is(w1, "map"))
 		return sub_crypto_map(p, f);
+	if (ios_word_is(w, "standby") || (ios_word_is(w, "no") && ios_word_is(w1, "standby")))
+		return ios_sub_standby(p);
+	if (ios_word_is(w, "vrrp") || (ios_word_is(w, "no") && ios_word_is(w1, "vrrp")))
+		return ios_sub_vrrp(p);
 	if (ios_word_is(w, "no") && p->ntok >= 2) {
 		const char *w2 = p->ntok > 2 ? p->tok[2] : "";
 

@@ -17,6 +17,9 @@ enum ios_mode {
 	IOS_M_ACL,          /* ip access-list extended|standard NAME */
 	IOS_M_KEPT,         /* a kept block (router ospf 1, line con 0, route-map …) */
 	IOS_M_KEPT_INDENT,  /* after a kept single line: only indented lines belong to it */
+	IOS_M_OSPF,         /* router ospf N */
+	IOS_M_RMAP,         /* route-map NAME [permit|deny] [SEQ] */
+	IOS_M_TRACK,        /* track N interface IF line-protocol (its lines are kept) */
 };
 
 struct ios_parser {
@@ -78,6 +81,21 @@ int ios_sub_tset(struct ios_parser *p);
 bool ios_sub_tset_known(const struct ios_parser *p);
 int ios_sub_map(struct ios_parser *p);
 bool ios_sub_map_known(const struct ios_parser *p);
+
+/* first-hop redundancy (ios_cmd_fhrp.c) */
+int ios_sub_standby(struct ios_parser *p);          /* interface: standby … */
+int ios_sub_vrrp(struct ios_parser *p);             /* interface: [no] vrrp … */
+int ios_cmd_track(struct ios_parser *p, bool *kept);
+int ios_cmd_fhrp(struct ios_parser *p, bool *kept); /* fhrp version vrrp v3 */
+int ios_check_fhrp(struct ios_parser *p);           /* after the last line */
+/* routing (ios_cmd_routing.c) */
+int ios_cmd_router(struct ios_parser *p, bool *kept);
+int ios_sub_ospf(struct ios_parser *p);
+bool ios_sub_ospf_known(const struct ios_parser *p);
+int ios_cmd_route_map(struct ios_parser *p);
+int ios_sub_rmap(struct ios_parser *p);
+bool ios_sub_rmap_known(const struct ios_parser *p);
+void ios_ospf_defaults(struct ios_ospf *o);
 
 /* Items of `kind` at index >= pos moved up by one: fix the owners of kept lines. */
 void ios_owner_shift(struct ios_cfg *c, enum ios_owner kind, int pos);

@@ -160,6 +160,8 @@ static bool sub_known(const struct ios_parser *p)
 	case IOS_M_TSET:   return ios_sub_tset_known(p);
 	case IOS_M_MAP:    return ios_sub_map_known(p);
 	case IOS_M_ACL:    return ios_sub_acl_known(p);
+	case IOS_M_OSPF:   return ios_sub_ospf_known(p);
+	case IOS_M_RMAP:   return ios_sub_rmap_known(p);
 	default:           return false;
 	}
 }
@@ -202,7 +204,8 @@ bool ios_would_stay(enum ios_owner block, const char *text)
 	static const enum ios_mode by_owner[] = {
 		[IOS_OWN_NONE] = IOS_M_GLOBAL, [IOS_OWN_IFACE] = IOS_M_IFACE,
 		[IOS_OWN_POLICY] = IOS_M_POLICY, [IOS_OWN_TSET] = IOS_M_TSET, [IOS_OWN_MAP] = IOS_M_MAP,
-		[IOS_OWN_ACL] = IOS_M_ACL, [IOS_OWN_KEPT] = IOS_M_KEPT,
+		[IOS_OWN_ACL] = IOS_M_ACL, [IOS_OWN_KEPT] = IOS_M_KEPT, [IOS_OWN_OSPF] = IOS_M_OSPF,
+		[IOS_OWN_RMAP] = IOS_M_RMAP, [IOS_OWN_TRACK] = IOS_M_TRACK,
 	};
 	struct ios_parser *p = fake_parser(text);
 	bool stay;
@@ -364,6 +367,15 @@ static int do_global(struct ios_parser *p)
 			return rc;
 		return keep_global(p);
 	}
+	if (ios_word_is(w, "router") || ios_word_is(w, "track") || ios_word_is(w, "fhrp")) {
+		rc = ios_word_is(w, "router") ? ios_cmd_router(p, &kept) :
+		     ios_word_is(w, "track") ? ios_cmd_track(p, &kept) : ios_cmd_fhrp(p, &kept);
+		if (rc < 0 || !kept)
+			return rc;
+		return keep_global(p);
+	}
+	if (ios_word_is(w, "route-map"))
+		return ios_cmd_route_map(p);
 	if (ios_word_is(w, "no") && p->ntok == 1)
 		return ios_perr(p, 1, "'no COMMAND'");
 	return keep_global(p);
@@ -377,7 +389,9 @@ static int do_sub(struct ios_parser *p)
 	case IOS_M_TSET:   return ios_sub_tset(p);
 	case IOS_M_MAP:    return ios_sub_map(p);
 	case IOS_M_ACL:    return ios_sub_acl(p);
-	default:           return ios_keep(p, p->ctx);
+	case IOS_M_OSPF:   return ios_sub_ospf(p);
+	case IOS_M_RMAP:   return ios_sub_rmap(p);
+	default:           return ios_keep(p, p->ctx);   /* kept blocks, track objects */
 	}
 }
 
@@ -573,6 +587,7 @@ static void cfg_init(struct ios_cfg *c, const char *fname)
 	c->sa_lifetime_kb = 4608000;
 	c->keepalive.retry = 2;
 	c->keepalive.mode = IOS_DPD_ON_DEMAND;
+	ios_ospf_defaults(&c->ospf);
 	c->pool[0] = '\0';             /* offset 0: the empty context */
 	c->pool_len = 1;
 }
@@ -624,7 +639,7 @@ int ios_cfg_parse(const char *text, size_t len, const char *fname, struct ios_cf
 		goto out;
 	}
 	close_block(p);
-	if (check_routes(p) < 0 || check_maps(p) < 0)
+	if (check_routes(p) < 0 || check_maps(p) < 0 || ios_check_fhrp(p) < 0)
 		rc = -1;
 out:
 	free(p);
@@ -713,6 +728,11 @@ static int runtime_line(const struct ios_cfg *c)
 		last = max_i(last, c->aces[i].line);
 	for (i = 0; i < c->nkept; i++)
 		last = max_i(last, c->kept[i].line);
+	for (i = 0; i < c->nrmap; i++)
+		last = max_i(last, c->rmap[i].line);
+	for (i = 0; i < c->nobj_tracks; i++)
+		last = max_i(last, c->obj_tracks[i].line);
+	last = max_i(last, max_i(c->ospf.line, c->fhrp_vrrp_v3_line));
 	return last + 1;
 }
 

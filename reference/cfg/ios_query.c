@@ -1,7 +1,8 @@
 /* ios_query.c — read-only look-ups on a parsed configuration for the daemon: interfaces
  * by any spelling, ACLs and their entries in order, crypto map entries in sequence order
  * and the interfaces holding them, transform-set and policy parameters, pre-shared keys,
- * crypto ACLs as IPsec selectors, and the not-applied list.
+ * crypto ACLs as IPsec selectors, HSRP/VRRP groups, route-map tag matching, and the
+ * not-applied list.
  */
 #include "ios_int.h"
 
@@ -200,6 +201,57 @@ const struct ios_isakmp_key *ios_cfg_key_find(const struct ios_cfg *cfg, uint32_
 			best = k;
 	}
 	return best;
+}
+
+/* ---- first-hop redundancy / routing ---------------------------------------------------------------- */
+
+const struct ios_fhrp *ios_cfg_fhrp_find(const struct ios_cfg *cfg, int iface, const char *name)
+{
+	int i;
+
+	if (!name || !name[0])
+		return NULL;
+	for (i = 0; i < cfg->nfhrp; i++)
+		if ((iface < 0 || cfg->fhrp[i].iface == iface) && strcmp(cfg->fhrp[i].name, name) == 0)
+			return &cfg->fhrp[i];
+	return NULL;
+}
+
+const struct ios_fhrp *ios_cfg_fhrp_next(const struct ios_cfg *cfg, int iface,
+					 const struct ios_fhrp *prev)
+{
+	int i = prev ? (int)(prev - cfg->fhrp) + 1 : 0;
+
+	for (; i < cfg->nfhrp; i++)
+		if (iface < 0 || cfg->fhrp[i].iface == iface)
+			return &cfg->fhrp[i];
+	return NULL;
+}
+
+int ios_rmap_match_tag(const struct ios_cfg *cfg, const char *map, bool has_tag, uint32_t tag,
+		       const struct ios_rmap_entry **hit)
+{
+	int i, k;
+
+	if (hit)
+		*hit = NULL;
+	/* entries of one map are stored together in sequence order */
+	for (i = 0; map && i < cfg->nrmap; i++) {
+		const struct ios_rmap_entry *e = &cfg->rmap[i];
+		bool match;
+
+		if (strcmp(e->name, map) != 0 || e->other_match)
+			continue;
+		match = e->ntags == 0;
+		for (k = 0; k < e->ntags && !match; k++)
+			match = has_tag && e->tags[k] == tag;
+		if (!match)
+			continue;
+		if (hit)
+			*hit = e;
+		return e->permit ? 1 : 0;
+	}
+	return 0;                    /* IOS: the implicit deny at the end of a route-map */
 }
 
 /* ---- not applied ------------------------------------------------------------------------------------ */

@@ -219,6 +219,8 @@ int ios_keep(struct ios_parser *p, uint32_t ctx)
 			[IOS_M_POLICY] = IOS_OWN_POLICY, [IOS_M_TSET] = IOS_OWN_TSET,
 			[IOS_M_MAP] = IOS_OWN_MAP, [IOS_M_ACL] = IOS_OWN_ACL,
 			[IOS_M_KEPT] = IOS_OWN_KEPT, [IOS_M_KEPT_INDENT] = IOS_OWN_KEPT,
+			[IOS_M_OSPF] = IOS_OWN_OSPF, [IOS_M_RMAP] = IOS_OWN_RMAP,
+			[IOS_M_TRACK] = IOS_OWN_TRACK,
 		};
 
 		k->owner_kind = by_mode[p->mode];

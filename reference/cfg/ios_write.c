@@ -10,7 +10,7 @@
 #include <string.h>
 
 enum item_kind { IT_HOSTNAME, IT_KEEPALIVE, IT_ISR, IT_SALIFE, IT_POLICY, IT_KEY, IT_TSET, IT_MAP,
-		 IT_IFACE, IT_ROUTE, IT_ACL, IT_KEPT };
+		 IT_IFACE, IT_ROUTE, IT_ACL, IT_KEPT, IT_FHRPVER, IT_TRACK, IT_OSPF, IT_RMAP };
 
 struct item { int line, kind, idx; };
 
@@ -215,6 +215,203 @@ static void w_map(const struct ios_cfg *c, FILE *fp, int idx)
 	kept_children(c, fp, IOS_OWN_MAP, idx);
 }
 
+/* `[H]` or `msec H` of a time in milliseconds (whole seconds are written as seconds) */
+static void w_time(FILE *fp, unsigned ms)
+{
+	if (ms % 1000 == 0)
+		fprintf(fp, " %u", ms / 1000);
+	else
+		fprintf(fp, " msec %u", ms);
+}
+
+static void w_track(FILE *fp, const char *pfx, const struct ios_fhrp_track *t)
+{
+	if (t->object) {
+		fprintf(fp, "%s track %u", pfx, t->object);
+		if (t->decrement != 10)
+			fprintf(fp, " decrement %u", t->decrement);
+	} else {
+		fprintf(fp, "%s track %s", pfx, t->ifname);
+		if (t->decrement != 10)
+			fprintf(fp, " %u", t->decrement);
+	}
+	fprintf(fp, "\n");
+}
+
+static void w_hsrp(FILE *fp, const struct ios_fhrp *g)
+{
+	char pfx[32], b[16];
+	bool any = false;
+	int k;
+
+	if (g->group)
+		snprintf(pfx, sizeof(pfx), " standby %u", g->group);
+	else
+		snprintf(pfx, sizeof(pfx), " standby");
+	if (g->nvips == 0 && g->vip_line) {
+		fprintf(fp, "%s ip\n", pfx);
+		any = true;
+	}
+	for (k = 0; k < g->nvips; k++, any = true)
+		fprintf(fp, "%s ip %s%s\n", pfx, ios_ip_str(g->vips[k], b), k ? " secondary" : "");
+	if (g->hello_ms) {
+		fprintf(fp, "%s timers", pfx);
+		w_time(fp, g->hello_ms);
+		w_time(fp, g->hold_ms);
+		fprintf(fp, "\n");
+		any = true;
+	}
+	if (g->priority != 100 || !(any || g->preempt || g->auth_text[0] || g->auth_md5 || g->name[0] ||
+				    g->ntracks))
+		fprintf(fp, "%s priority %u\n", pfx, g->priority);   /* a group always shows */
+	if (g->preempt) {
+		fprintf(fp, "%s preempt", pfx);
+		if (g->preempt_delay_s || g->preempt_reload_s || g->preempt_sync_s) {
+			fprintf(fp, " delay");
+			if (g->preempt_delay_s)
+				fprintf(fp, " minimum %u", g->preempt_delay_s);
+			if (g->preempt_reload_s)
+				fprintf(fp, " reload %u", g->preempt_reload_s);
+			if (g->preempt_sync_s)
+				fprintf(fp, " sync %u", g->preempt_sync_s);
+		}
+		fprintf(fp, "\n");
+	}
+	if (g->auth_md5)
+		fprintf(fp, "%s authentication md5 key-string %s\n", pfx, g->md5_key);
+	else if (g->auth_text[0])
+		fprintf(fp, "%s authentication text %s\n", pfx, g->auth_text);
+	if (g->name[0])
+		fprintf(fp, "%s name %s\n", pfx, g->name);
+	for (k = 0; k < g->ntracks; k++)
+		w_track(fp, pfx, &g->tracks[k]);
+}
+
+static void w_vrrp(FILE *fp, const struct ios_fhrp *g)
+{
+	char pfx[32], b[16];
+	bool any = false;
+	int k;
+
+	snprintf(pfx, sizeof(pfx), " vrrp %u", g->group);
+	if (g->description[0]) {
+		fprintf(fp, "%s description %s\n", pfx, g->description);
+		any = true;
+	}
+	for (k = 0; k < g->nvips; k++, any = true)
+		fprintf(fp, "%s ip %s%s\n", pfx, ios_ip_str(g->vips[k], b), k ? " secondary" : "");
+	if (g->adver_ms != 1000) {
+		fprintf(fp, "%s timers advertise", pfx);
+		w_time(fp, g->adver_ms);
+		fprintf(fp, "\n");
+		any = true;
+	}
+	/* the owner's 255 comes from its address (RFC 3768 §5.3.4), not from a line */
+	if (g->priority != 255 && (g->priority != 100 || !(any || !g->preempt || g->preempt_delay_s ||
+							   g->auth_text[0] || g->name[0] || g->ntracks ||
+							   g->shutdown)))
+		fprintf(fp, "%s priority %u\n", pfx, g->priority);   /* a group always shows */
+	if (!g->preempt)
+		fprintf(fp, " no vrrp %u preempt\n", g->group);
+	else if (g->preempt_delay_s)
+		fprintf(fp, "%s preempt delay minimum %u\n", pfx, g->preempt_delay_s);
+	if (g->auth_text[0])
+		fprintf(fp, "%s authentication text %s\n", pfx, g->auth_text);
+	if (g->name[0])
+		fprintf(fp, "%s name %s\n", pfx, g->name);
+	for (k = 0; k < g->ntracks; k++)
+		w_track(fp, pfx, &g->tracks[k]);
+	if (g->shutdown)
+		fprintf(fp, "%s shutdown\n", pfx);
+}
+
+static void w_fhrp(const struct ios_cfg *c, FILE *fp, int idx)
+{
+	const struct ios_iface *f = &c->ifaces[idx];
+	const struct ios_fhrp *g = NULL;
+
+	if (f->hsrp_version == 2)
+		fprintf(fp, " standby version 2\n");
+	if (f->vrrp_version_line)
+		fprintf(fp, " vrrp version %u\n", f->vrrp_version);
+	while ((g = ios_cfg_fhrp_next(c, idx, g)) != NULL) {
+		if (g->proto == IOS_FHRP_HSRP)
+			w_hsrp(fp, g);
+		else
+			w_vrrp(fp, g);
+	}
+}
+
+static void w_redist(FILE *fp, const char *what, const struct ios_redist *r)
+{
+	if (!r->on)
+		return;
+	fprintf(fp, " redistribute %s", what);
+	if (r->metric != 20)
+		fprintf(fp, " metric %u", (unsigned)r->metric);
+	if (r->metric_type != 2)
+		fprintf(fp, " metric-type %u", r->metric_type);
+	if (r->subnets)
+		fprintf(fp, " subnets");
+	if (r->has_tag)
+		fprintf(fp, " tag %u", (unsigned)r->tag);
+	if (r->route_map[0])
+		fprintf(fp, " route-map %s", r->route_map);
+	fprintf(fp, "\n");
+}
+
+static void w_ospf(const struct ios_cfg *c, FILE *fp)
+{
+	const struct ios_ospf *o = &c->ospf;
+	char b1[16], b2[16];
+	int k;
+
+	fprintf(fp, "router ospf %u\n", o->pid);
+	if (o->router_id)
+		fprintf(fp, " router-id %s\n", ios_ip_str(o->router_id, b1));
+	if (o->log_adjacency)
+		fprintf(fp, " log-adjacency-changes%s\n", o->log_adjacency_detail ? " detail" : "");
+	w_redist(fp, "connected", &o->redist_connected);
+	w_redist(fp, "static", &o->redist_static);
+	if (o->passive_default)
+		fprintf(fp, " passive-interface default\n");
+	for (k = 0; k < o->npassive; k++)
+		fprintf(fp, " %spassive-interface %s\n", o->passive_default ? "no " : "", o->passive[k]);
+	for (k = 0; k < o->nnets; k++)
+		fprintf(fp, " network %s %s area %u\n", ios_ip_str(o->nets[k].addr, b1),
+			ios_ip_str(o->nets[k].wild, b2), (unsigned)o->nets[k].area);
+	if (o->default_originate) {
+		fprintf(fp, " default-information originate%s", o->default_always ? " always" : "");
+		if (o->default_metric != 1)
+			fprintf(fp, " metric %u", (unsigned)o->default_metric);
+		if (o->default_metric_type != 2)
+			fprintf(fp, " metric-type %u", o->default_metric_type);
+		fprintf(fp, "\n");
+	}
+	kept_children(c, fp, IOS_OWN_OSPF, 0);
+}
+
+static void w_rmap(const struct ios_cfg *c, FILE *fp, int idx)
+{
+	const struct ios_rmap_entry *e = &c->rmap[idx];
+	int k;
+
+	fprintf(fp, "route-map %s %s %u\n", e->name, e->permit ? "permit" : "deny", e->seq);
+	if (e->ntags) {
+		fprintf(fp, " match tag");
+		for (k = 0; k < e->ntags; k++)
+			fprintf(fp, " %u", (unsigned)e->tags[k]);
+		fprintf(fp, "\n");
+	}
+	kept_children(c, fp, IOS_OWN_RMAP, idx);   /* other match/set lines */
+	if (e->has_set_metric)
+		fprintf(fp, " set metric %u\n", (unsigned)e->set_metric);
+	if (e->set_metric_type)
+		fprintf(fp, " set metric-type type-%u\n", e->set_metric_type);
+	if (e->has_set_tag)
+		fprintf(fp, " set tag %u\n", (unsigned)e->set_tag);
+}
+
 static void w_iface(const struct ios_cfg *c, FILE *fp, int idx)
 {
 	const struct ios_iface *f = &c->ifaces[idx];
@@ -232,6 +429,7 @@ static void w_iface(const struct ios_cfg *c, FILE *fp, int idx)
 	if (f->shutdown)
 		fprintf(fp, " shutdown\n");
 	kept_children(c, fp, IOS_OWN_IFACE, idx);
+	w_fhrp(c, fp, idx);
 	if (f->crypto_map[0]) {
 		fprintf(fp, " crypto map %s", f->crypto_map);
 		if (f->redundancy[0])
@@ -308,6 +506,15 @@ static void w_item(const struct ios_cfg *c, FILE *fp, const struct item *it, enu
 	case IT_IFACE:  w_iface(c, fp, it->idx); fprintf(fp, "!\n"); break;
 	case IT_ROUTE:  w_route(c, fp, it->idx); break;
 	case IT_ACL:    w_acl(c, fp, it->idx); break;
+	case IT_FHRPVER: fprintf(fp, "fhrp version vrrp v3\n"); break;
+	case IT_TRACK:
+		fprintf(fp, "track %u interface %s line-protocol\n", c->obj_tracks[it->idx].object,
+			c->obj_tracks[it->idx].ifname);
+		kept_children(c, fp, IOS_OWN_TRACK, it->idx);
+		fprintf(fp, "!\n");
+		break;
+	case IT_OSPF:   w_ospf(c, fp); fprintf(fp, "!\n"); break;
+	case IT_RMAP:   w_rmap(c, fp, it->idx); fprintf(fp, "!\n"); break;
 	case IT_KEPT: {
 		const char *t = c->pool + c->kept[it->idx].text;
 
@@ -332,7 +539,7 @@ void ios_cfg_write(const struct ios_cfg *c, FILE *fp)
 {
 	size_t cap = 3 + (size_t)c->npolicies + (size_t)c->nkeys + (size_t)c->ntsets +
 		     (size_t)c->nentries + (size_t)c->nifaces + (size_t)c->nroutes + (size_t)c->nacls +
-		     (size_t)c->nkept, n = 0, i;
+		     (size_t)c->nkept + (size_t)c->nobj_tracks + (size_t)c->nrmap + 2, n = 0, i;
 	struct item *it = calloc(cap, sizeof(*it));
 	int k;
 
@@ -364,6 +571,14 @@ void ios_cfg_write(const struct ios_cfg *c, FILE *fp)
 	for (k = 0; k < c->nkept; k++)
 		if (c->kept[k].owner_kind == IOS_OWN_NONE)
 			ADD(c->kept[k].line, IT_KEPT, k);
+	if (c->fhrp_vrrp_v3_line)
+		ADD(c->fhrp_vrrp_v3_line, IT_FHRPVER, 0);
+	for (k = 0; k < c->nobj_tracks; k++)
+		ADD(c->obj_tracks[k].line, IT_TRACK, k);
+	if (c->ospf.on)
+		ADD(c->ospf.line, IT_OSPF, 0);
+	for (k = 0; k < c->nrmap; k++)
+		ADD(c->rmap[k].line, IT_RMAP, k);
 #undef ADD
 	qsort(it, n, sizeof(*it), item_cmp);
 	fprintf(fp, "!\n");
@@ -372,7 +587,8 @@ void ios_cfg_write(const struct ios_cfg *c, FILE *fp)
 			[IT_HOSTNAME] = IOS_OWN_NONE, [IT_KEEPALIVE] = IOS_OWN_NONE, [IT_ISR] = IOS_OWN_NONE, [IT_SALIFE] = IOS_OWN_NONE,
 			[IT_POLICY] = IOS_OWN_POLICY, [IT_KEY] = IOS_OWN_NONE, [IT_TSET] = IOS_OWN_TSET,
 			[IT_MAP] = IOS_OWN_MAP, [IT_IFACE] = IOS_OWN_IFACE, [IT_ROUTE] = IOS_OWN_NONE,
-			[IT_ACL] = IOS_OWN_ACL, [IT_KEPT] = IOS_OWN_NONE,
+			[IT_ACL] = IOS_OWN_ACL, [IT_KEPT] = IOS_OWN_NONE, [IT_FHRPVER] = IOS_OWN_NONE,
+			[IT_TRACK] = IOS_OWN_TRACK, [IT_OSPF] = IOS_OWN_OSPF, [IT_RMAP] = IOS_OWN_RMAP,
 		};
 		enum ios_owner prev = i ? block_of[it[i - 1].kind] : IOS_OWN_NONE;
 

@@ -4,7 +4,8 @@
  * interfaces), and its show-run text must read back to the same text; then its first
  * line goes through ios_cfg_apply_global_line (refgwctl `configure`): refused with
  * "configure:1: expected …", or applied with a show-run that still reads back.
- * Seed corpus: the .cfg files in reference/cfg/tests/seeds/.
+ * Seed corpus: the .cfg files in reference/cfg/tests/seeds/ and reference/cfg/fuzz/corpus/
+ * (fhrp-routing.cfg: every standby/vrrp/track/router ospf/route-map form).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -53,6 +54,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (e->acl[0])
 			ios_acl_flows(c1, e->acl, flows, IOS_MAX_ACES, err, sizeof(err));
 		ios_cfg_map_iface(c1, e->map, NULL);
+	}
+	{
+		const struct ios_fhrp *g = NULL;
+
+		while ((g = ios_cfg_fhrp_next(c1, -1, g)) != NULL)
+			if (g->name[0] && !ios_cfg_fhrp_find(c1, g->iface, g->name))
+				abort();
+		for (i = 0; i < c1->nrmap; i++)
+			ios_rmap_match_tag(c1, c1->rmap[i].name, true, c1->rmap[i].ntags ? c1->rmap[i].tags[0] : 0,
+					   NULL);
 	}
 	w1 = write_text(c1, &l1);
 	if (ios_cfg_parse(w1, l1, "w.cfg", c2, err, sizeof(err)) != 0)

@@ -1,6 +1,7 @@
 /* check_cfg_mutation.c — deterministic mutation test of the IOS configuration parser
  * (CTest label "mutation"): every seed config (tests/seeds/) is mutated by a fixed-seed
- * PRNG — line drops, duplicates and swaps, word swaps, words from other lines or from a
+ * PRNG (and fuzz/corpus/fhrp-routing.cfg, every HSRP/VRRP/OSPF/route-map form) — line
+ * drops, duplicates and swaps, word swaps, words from other lines or from a
  * keyword list, truncation, random bytes, huge and edge numbers, long words and long
  * lines, stray blanks (U+00A0, cut UTF-8), block keywords (`banner`, `end`, `exit`, `!`).
  *
@@ -25,7 +26,7 @@
 
 static const char *const seed_names[] = {
 	"vpn7200.cfg", "7204VXR-1.cfg", "7204VXR-2.cfg", "7206-1.cfg", "Branch.cfg", "HQ-1.cfg",
-	"HQ-2.cfg",
+	"HQ-2.cfg", "fhrp-routing.cfg",    /* the last one from fuzz/corpus/ */
 };
 
 static const char *const words[] = {
@@ -38,6 +39,11 @@ static const char *const words[] = {
 	"esp-aes", "256", "esp-sha256-hmac", "mode", "transport", "periodic", "on-demand", "^C",
 	"\xc2\xa0", "\xc2", "\xe3\x80\x80", "lifetime", "seconds", "kilobytes", "description",
 	"extended", "standard", "remark", "eq", "range", "log", "default", "ipsec-isakmp",
+	"vrrp", "priority", "preempt", "delay", "minimum", "timers", "msec", "advertise", "track",
+	"decrement", "name", "authentication", "md5", "key-string", "version", "2", "3", "4095",
+	"4096", "network", "area", "redistribute", "subnets", "route-map", "passive-interface",
+	"default-information", "originate", "always", "metric", "metric-type", "type-1", "fhrp",
+	"line-protocol", "router-id", "log-adjacency-changes", "detail",
 };
 
 static const char *const lines_extra[] = {
@@ -49,6 +55,16 @@ static const char *const lines_extra[] = {
 	"set transform-set myset", "match address 101", "router ospf 1", "key chain k",
 	"Building configuration...", "# note", "crypto isakmp keepalive 10 3 periodic",
 	"ip address 172.16.172.70 255.255.255.240 secondary", "no ip address", "shutdown",
+	"standby 1 ip 172.16.172.53", "standby 1 timers msec 200 msec 750", "standby version 2",
+	"standby 300 ip 10.1.1.9", "standby 1 track 5 decrement 20", "standby 1 preempt delay 15",
+	"standby 1 authentication md5 key-string 7 094F471A1A0A", "standby ip",
+	"track 5 interface FastEthernet0/1 line-protocol", "vrrp 1 ip 10.1.1.1",
+	"vrrp 2 ip 10.1.1.9 secondary", "no vrrp 1 preempt", "vrrp 1 timers advertise msec 100",
+	"fhrp version vrrp v3", "vrrp version 3", "vrrp 1 track 5", "router ospf 2",
+	"network 10.0.0.0 0.0.255.255 area 0.0.0.1", "passive-interface default",
+	"no passive-interface FastEthernet0/1", "redistribute connected metric 5 tag 9 subnets",
+	"default-information originate always metric-type 1", "route-map RRI_to_OSPF deny 20",
+	"match tag 1 2 3", "set metric-type type-1", "set tag 5", "route-map X",
 };
 
 static uint64_t rng_state = 0x2545F4914F6CDD1Dull;
@@ -334,6 +350,33 @@ static void exercise(const struct ios_cfg *c)
 	for (i = 0; i < c->nifaces; i++)
 		if (ios_cfg_iface_find(c, c->ifaces[i].name) == NULL)
 			abort();
+	/* HSRP/VRRP groups: the invariants the daemon relies on */
+	{
+		const struct ios_fhrp *g = NULL;
+		const struct ios_rmap_entry *hit;
+		int k;
+
+		while ((g = ios_cfg_fhrp_next(c, -1, g)) != NULL) {
+			if (g->iface < 0 || g->iface >= c->nifaces || g->nvips > IOS_MAX_FHRP_VIPS ||
+			    (g->proto == IOS_FHRP_HSRP && g->group > (g->version == 2 ? 4095u : 255u)) ||
+			    (g->proto == IOS_FHRP_VRRP && (g->group < 1 || g->group > 255 || g->priority < 1)))
+				abort();
+			if (g->name[0] && ios_cfg_fhrp_find(c, g->iface, g->name) == NULL)
+				abort();
+			for (k = 0; k < g->ntracks; k++)
+				if (ios_cfg_iface_find(c, g->tracks[k].ifname) == NULL)
+					abort();      /* resolved and checked by the parser */
+		}
+		for (i = 0; i < c->nrmap; i++) {
+			int r = ios_rmap_match_tag(c, c->rmap[i].name, c->rmap[i].ntags > 0,
+						   c->rmap[i].ntags ? c->rmap[i].tags[0] : 0, &hit);
+
+			if ((r == 1 && (!hit || !hit->permit)) || (r != 0 && r != 1))
+				abort();
+		}
+		if (c->ospf.redist_static.route_map[0])
+			ios_rmap_match_tag(c, c->ospf.redist_static.route_map, true, 99, NULL);
+	}
 }
 
 /* refgwctl `configure` lines (ios_cfg_apply_global_line) mutated the same way and applied
@@ -421,7 +464,9 @@ int main(void)
 		unsigned long n, ok = 0, bad = 0;
 		FILE *fp;
 
-		snprintf(path, sizeof(path), "%s/%s", CFG_SEED_DIR, seed_names[si]);
+		snprintf(path, sizeof(path), "%s/%s",
+			 si + 1 == sizeof(seed_names) / sizeof(seed_names[0]) ? CFG_CORPUS_DIR : CFG_SEED_DIR,
+			 seed_names[si]);
 		fp = fopen(path, "rb");
 		if (!fp) {
 			fprintf(stderr, "cannot open %s\n", path);
@@ -468,7 +513,7 @@ int main(void)
 				free(w1);
 			}
 		}
-		printf("%-14s %5lu mutants: %5lu accepted, %5lu rejected with file:line\n", seed_names[si],
+		printf("%-16s %5lu mutants: %5lu accepted, %5lu rejected with file:line\n", seed_names[si],
 		       (unsigned long)MUT_PER_SEED, ok, bad);
 		total_ok += ok;
 		total_bad += bad;
@@ -477,7 +522,7 @@ int main(void)
 		unsigned long ok = 0, bad = 0;
 
 		runtime_mutants(c, c2, &ok, &bad);
-		printf("%-14s %5lu mutants: %5lu accepted, %5lu rejected with configure:line\n", "configure",
+		printf("%-16s %5lu mutants: %5lu accepted, %5lu rejected with configure:line\n", "configure",
 		       (unsigned long)RUNTIME_MUTANTS, ok, bad);
 		total_ok += ok;
 		total_bad += bad;

@@ -225,6 +225,7 @@ END_TEST
 
 START_TEST(seed_7204vxr1)
 {
+	const struct ios_fhrp *g;
 	const struct ios_iface *f;
 	const struct ios_map_entry *e;
 	struct ios_route_res res[IOS_MAX_ROUTES];
@@ -233,6 +234,8 @@ START_TEST(seed_7204vxr1)
 	int i;
 
 	load_seed("7204VXR-1.cfg");
+	f = ios_cfg_iface_find(cfg, "Fa0/0");
+	ck_assert_ptr_nonnull(f);
 	f = ios_cfg_iface_find(cfg, "Fa0/0");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_str_eq(f->crypto_map, "vpn");
@@ -250,25 +253,54 @@ START_TEST(seed_7204vxr1)
 	ck_assert_int_eq(f->naddrs, 0);
 	ck_assert_str_eq(f->lnx, "atm1-0");
 	ck_assert_int_eq(cfg->nifaces, 5);
-	/* HSRP and OSPF are kept with their line numbers and block */
-	ck_assert(kept(60, "standby 1 ip 172.16.172.53", "interface FastEthernet0/0"));
-	ck_assert(kept(61, "standby 1 priority 200", "interface FastEthernet0/0"));
-	ck_assert(kept(62, "standby 1 preempt", "interface FastEthernet0/0"));
-	ck_assert(kept(63, "standby 1 name VPNHA", "interface FastEthernet0/0"));
-	ck_assert(kept(64, "standby 1 track FastEthernet0/1 150", "interface FastEthernet0/0"));
-	ck_assert(kept(94, "router ospf 1", ""));
-	ck_assert(kept(95, "log-adjacency-changes", "router ospf 1"));
-	ck_assert(kept(96, "redistribute static subnets", "router ospf 1"));
-	ck_assert(kept(97, "network 10.1.1.0 0.0.0.255 area 0", "router ospf 1"));
+	/* HSRP group 1 (seed 001): the Active by priority, coupled by name, tracking Fa0/1 */
+	g = ios_cfg_fhrp_next(cfg, ios_cfg_iface_index(cfg, "Fa0/0"), NULL);
+	ck_assert_ptr_nonnull(g);
+	ck_assert_int_eq(g->proto, IOS_FHRP_HSRP);
+	ck_assert_uint_eq(g->group, 1);
+	ck_assert_int_eq(g->line, 60);
+	ck_assert_uint_eq(g->version, 1);
+	ck_assert_int_eq(g->nvips, 1);
+	ck_assert_uint_eq(g->vips[0], ip("172.16.172.53"));
+	ck_assert_uint_eq(g->priority, 200);
+	ck_assert(g->preempt);
+	ck_assert_uint_eq(g->preempt_delay_s, 0);
+	ck_assert_str_eq(g->name, "VPNHA");
+	ck_assert_uint_eq(g->hello_ms, 0);                /* default 3 s / 10 s */
+	ck_assert_str_eq(g->auth_text, "");               /* default "cisco" */
+	ck_assert_int_eq(g->ntracks, 1);
+	ck_assert_str_eq(g->tracks[0].ifname, "FastEthernet0/1");
+	ck_assert_uint_eq(g->tracks[0].object, 0);
+	ck_assert_uint_eq(g->tracks[0].decrement, 150);
+	ck_assert_int_eq(g->tracks[0].line, 64);
+	ck_assert_int_eq(cfg->nfhrp, 1);
+	ck_assert_ptr_null(ios_cfg_fhrp_next(cfg, -1, g));
+	ck_assert_ptr_eq(ios_cfg_fhrp_find(cfg, ios_cfg_iface_index(cfg, "Fa0/0"), "VPNHA"), g);
+	ck_assert_ptr_eq(ios_cfg_fhrp_find(cfg, -1, "VPNHA"), g);
+	ck_assert_ptr_null(ios_cfg_fhrp_find(cfg, ios_cfg_iface_index(cfg, "Fa0/1"), "VPNHA"));
+	ck_assert_ptr_null(ios_cfg_fhrp_find(cfg, -1, "vpnha"));
+	/* OSPF 1: redistribute static subnets (RRI routes), network 10.1.1.0/24 area 0 */
+	ck_assert(cfg->ospf.on);
+	ck_assert_uint_eq(cfg->ospf.pid, 1);
+	ck_assert_int_eq(cfg->ospf.line, 94);
+	ck_assert(cfg->ospf.log_adjacency && !cfg->ospf.log_adjacency_detail);
+	ck_assert(cfg->ospf.redist_static.on && cfg->ospf.redist_static.subnets);
+	ck_assert_uint_eq(cfg->ospf.redist_static.metric, 20);
+	ck_assert_uint_eq(cfg->ospf.redist_static.metric_type, 2);
+	ck_assert_str_eq(cfg->ospf.redist_static.route_map, "");
+	ck_assert(!cfg->ospf.redist_connected.on && !cfg->ospf.default_originate);
+	ck_assert_int_eq(cfg->ospf.nnets, 1);
+	ck_assert_uint_eq(cfg->ospf.nets[0].addr, ip("10.1.1.0"));
+	ck_assert_uint_eq(cfg->ospf.nets[0].wild, ip("0.0.0.255"));
+	ck_assert_uint_eq(cfg->ospf.nets[0].area, 0);
+	ck_assert_int_eq(cfg->ospf.nets[0].line, 97);
 	ck_assert(kept(23, "ip cef!", ""));
 	ck_assert(kept(85, "no atm ilmi-keepalive", "interface ATM6/0"));
 	ck_assert(kept(99, "ip classless", ""));
-	ck_assert_int_eq(cfg->nkept, 35);
+	ck_assert_int_eq(cfg->nkept, 26);
 	text = not_applied_text();
-	ck_assert_msg(strstr(text, "7204VXR-1.cfg:60: not applied: standby 1 ip 172.16.172.53 (interface FastEthernet0/0)\n"),
-		      "%s", text);
-	ck_assert_ptr_nonnull(strstr(text, "7204VXR-1.cfg:94: not applied: router ospf 1\n"));
-	ck_assert_ptr_nonnull(strstr(text, "7204VXR-1.cfg:97: not applied: network 10.1.1.0 0.0.0.255 area 0 (router ospf 1)\n"));
+	ck_assert_msg(strstr(text, "7204VXR-1.cfg:58: not applied: duplex full (interface FastEthernet0/0)\n") &&
+		      !strstr(text, "standby") && !strstr(text, "ospf"), "%s", text);
 	free(text);
 	/* ip route 172.16.172.64/28 172.16.172.49: connected via Fa0/0; not with Fa0/0 down */
 	ck_assert_int_eq(ios_route_resolve(cfg, NULL, res, IOS_MAX_ROUTES), 1);
@@ -286,6 +318,7 @@ END_TEST
 
 START_TEST(seed_7204vxr2)
 {
+	const struct ios_fhrp *g;
 	const struct ios_iface *f;
 
 	load_seed("7204VXR-2.cfg");
@@ -296,12 +329,23 @@ START_TEST(seed_7204vxr2)
 	ck_assert(ios_cfg_iface_find(cfg, "Fa3/0")->shutdown);
 	ck_assert(!ios_cfg_iface_find(cfg, "Fa1/0")->shutdown);
 	ck_assert_int_eq(ios_cfg_map_find(cfg, "vpn", 10)->rri, IOS_RRI_DYNAMIC);
-	ck_assert(kept(49, "standby 1 ip 172.16.172.53", "interface FastEthernet0/0"));
-	ck_assert(kept(52, "standby 1 track FastEthernet1/0", "interface FastEthernet0/0"));
+	/* the Standby: default priority 100, tracking Fa1/0 with the default decrement 10 */
+	g = ios_cfg_fhrp_find(cfg, ios_cfg_iface_index(cfg, "Fa0/0"), "VPNHA");
+	ck_assert_ptr_nonnull(g);
+	ck_assert_uint_eq(g->group, 1);
+	ck_assert_uint_eq(g->vips[0], ip("172.16.172.53"));
+	ck_assert_uint_eq(g->priority, 100);
+	ck_assert(g->preempt);
+	ck_assert_int_eq(g->ntracks, 1);
+	ck_assert_str_eq(g->tracks[0].ifname, "FastEthernet1/0");
+	ck_assert_uint_eq(g->tracks[0].decrement, 10);
+	ck_assert(cfg->ospf.on && cfg->ospf.redist_static.on && cfg->ospf.redist_static.subnets);
+	ck_assert_int_eq(cfg->ospf.nnets, 1);
+	ck_assert_uint_eq(cfg->ospf.nets[0].addr, ip("10.1.1.0"));
 	ck_assert(kept(47, "ip directed-broadcast", "interface FastEthernet0/0"));
 	ck_assert(kept(21, "ip host rund 10.48.92.61", ""));
 	ck_assert(kept(13, "boot system flash disk1:c7200-a3jk9s-mz.123-7.T1", ""));
-	ck_assert(kept(66, "router ospf 1", ""));
+	ck_assert(!kept(66, "router ospf 1", ""));
 	ck_assert(kept(84, "transport preferred all", "line con 0"));
 	ck_assert(kept(94, "transport input all", "line vty 0 4"));
 }
@@ -320,8 +364,20 @@ START_TEST(seed_7206)
 	f = ios_cfg_iface_find(cfg, "Fa0/0");
 	ck_assert(f->shutdown);
 	ck_assert_int_eq(f->naddrs, 0);
-	ck_assert(kept(37, "passive-interface Loopback0", "router ospf 1"));
-	ck_assert(kept(39, "network 99.99.99.99 0.0.0.0 area 0", "router ospf 1"));
+	/* OSPF 1 inside: Loopback0 passive, two networks, no redistribution */
+	ck_assert(cfg->ospf.on && cfg->ospf.log_adjacency);
+	ck_assert(!cfg->ospf.passive_default);
+	ck_assert_int_eq(cfg->ospf.npassive, 1);
+	ck_assert_str_eq(cfg->ospf.passive[0], "Loopback0");
+	ck_assert_int_eq(cfg->ospf.nnets, 2);
+	ck_assert_uint_eq(cfg->ospf.nets[0].addr, ip("10.1.1.0"));
+	ck_assert_uint_eq(cfg->ospf.nets[0].wild, ip("0.0.0.255"));
+	ck_assert_uint_eq(cfg->ospf.nets[1].addr, ip("99.99.99.99"));
+	ck_assert_uint_eq(cfg->ospf.nets[1].wild, 0);
+	ck_assert_uint_eq(cfg->ospf.nets[1].area, 0);
+	ck_assert_int_eq(cfg->ospf.nets[1].line, 39);
+	ck_assert(!cfg->ospf.redist_static.on && !cfg->ospf.redist_connected.on);
+	ck_assert_int_eq(cfg->nfhrp, 0);
 }
 END_TEST
 
@@ -377,6 +433,7 @@ END_TEST
 static void check_hq(const char *name)
 {
 	const struct ios_map_entry *e;
+	const struct ios_rmap_entry *hit;
 
 	load_seed(name);
 	ck_assert_int_eq(cfg->nentries, 1);     /* re-entering `crypto map MYMAP 10` edits it */
@@ -390,25 +447,44 @@ static void check_hq(const char *name)
 	ck_assert_str_eq(e->tsets[0], "MYTRANS");
 	ck_assert_int_eq(cfg->keepalive.mode, IOS_DPD_PERIODIC);
 	ck_assert_uint_eq(cfg->keepalive.interval, 10);
-	ck_assert(kept(23, "match tag 99", cfg->pool + cfg->kept[0].text));
-	ck_assert(kept(24, "router ospf 1", ""));
-	ck_assert(kept(26, "router ospf 1", ""));
-	ck_assert(kept(27, "default-information originate", "router ospf 1"));
+	/* route-map RRI_to_OSPF permit 10 / match tag 99 (`route-map NAME` alone is permit 10) */
+	ck_assert_int_eq(cfg->nrmap, 1);
+	ck_assert_str_eq(cfg->rmap[0].name, "RRI_to_OSPF");
+	ck_assert(cfg->rmap[0].permit);
+	ck_assert_uint_eq(cfg->rmap[0].seq, 10);
+	ck_assert_int_eq(cfg->rmap[0].line, 22);
+	ck_assert_int_eq(cfg->rmap[0].ntags, 1);
+	ck_assert_uint_eq(cfg->rmap[0].tags[0], 99);
+	ck_assert_int_eq(ios_rmap_match_tag(cfg, "RRI_to_OSPF", true, 99, &hit), 1);
+	ck_assert_ptr_eq(hit, &cfg->rmap[0]);
+	ck_assert_int_eq(ios_rmap_match_tag(cfg, "RRI_to_OSPF", true, 98, &hit), 0);
+	ck_assert_ptr_null(hit);
+	ck_assert_int_eq(ios_rmap_match_tag(cfg, "RRI_to_OSPF", false, 0, NULL), 0);
+	ck_assert_int_eq(ios_rmap_match_tag(cfg, "nosuch", true, 99, &hit), 0);
+	/* router ospf 1 twice: one process, both lines applied */
+	ck_assert(cfg->ospf.on);
+	ck_assert_uint_eq(cfg->ospf.pid, 1);
+	ck_assert_int_eq(cfg->ospf.line, 24);
+	ck_assert(cfg->ospf.redist_static.on && cfg->ospf.redist_static.subnets);
+	ck_assert_str_eq(cfg->ospf.redist_static.route_map, "RRI_to_OSPF");
+	ck_assert_int_eq(cfg->ospf.redist_static.line, 25);
+	ck_assert(cfg->ospf.default_originate && !cfg->ospf.default_always);
+	ck_assert_uint_eq(cfg->ospf.default_metric, 1);
+	ck_assert_uint_eq(cfg->ospf.default_metric_type, 2);
+	ck_assert_int_eq(cfg->ospf.default_line, 27);
+	ck_assert_int_eq(cfg->ospf.nnets, 0);
+	ck_assert_int_eq(cfg->nkept, 0);
 }
 
 START_TEST(seed_hq1)
 {
-	check_hq("HQ-1.cfg");
-	ck_assert(kept(22, "route-map RRI_to_OSPF permit 10", ""));
-	ck_assert(kept(25, "redistribute static subnets route-map RRI_to_OSPF", "router ospf 1"));
+	check_hq("HQ-1.cfg");    /* redistribute static subnets route-map RRI_to_OSPF */
 }
 END_TEST
 
 START_TEST(seed_hq2)
 {
-	check_hq("HQ-2.cfg");
-	ck_assert(kept(22, "route-map RRI_to_OSPF", ""));
-	ck_assert(kept(25, "redistribute static route-map RRI_to_OSPF subnets", "router ospf 1"));
+	check_hq("HQ-2.cfg");    /* redistribute static route-map RRI_to_OSPF subnets */
 }
 END_TEST
 
@@ -696,20 +772,24 @@ START_TEST(blanks_comments_blocks)
 	ck_assert_uint_eq(f->addrs[0].addr, ip("10.0.0.1"));
 	ck_assert_str_eq(f->description, "uplink to HQ");
 	ck_assert_int_eq(cfg->nifaces, 2);          /* Fa0/0 re-entered as an abbreviation */
-	ck_assert(kept(9, "standby 1 ip 10.0.0.3", "interface FastEthernet 0/0"));
+	ck_assert_uint_eq(cfg->fhrp[0].vips[0], ip("10.0.0.3"));   /* standby 1 ip, line 9 */
+	ck_assert_int_eq(cfg->fhrp[0].iface, 0);
 	ck_assert(kept(12, "snmp-server community x RO", ""));
 	ck_assert(kept(13, "an indented line", "snmp-server community x RO"));
 	ck_assert(kept(14, "frobnicate now", ""));
 	ck_assert(kept(18, "weird global", ""));
 	/* after a bare '!' an unknown line is global, a known interface command is not */
-	ck_assert(kept(22, "vrrp 1 ip 1.1.1.1", ""));
+	ck_assert_int_eq(cfg->nfhrp, 2);
+	ck_assert_int_eq(cfg->fhrp[1].proto, IOS_FHRP_VRRP);
+	ck_assert_int_eq(cfg->fhrp[1].line, 22);
+	ck_assert_int_eq(cfg->fhrp[1].iface, 1);
 	ck_assert(ios_cfg_iface_find(cfg, "Serial0/0.1")->shutdown);
 	ck_assert(kept(24, "key 1", "key chain k"));
 	ck_assert(kept(25, "key-string x", "key chain k"));
 	ck_assert(kept(26, "banner motd ^C", ""));
 	ck_assert_str_eq(cfg->hostname, "");        /* inside the banner */
 	ck_assert(kept(29, "banner login # one line #", ""));
-	ck_assert_int_eq(cfg->nkept, 11);
+	ck_assert_int_eq(cfg->nkept, 9);
 	/* empty text is an empty configuration */
 	ck_assert_int_eq(parse(""), 0);
 	ck_assert_int_eq(cfg->nifaces + cfg->nkept, 0);
@@ -848,6 +928,301 @@ START_TEST(ifnames)
 }
 END_TEST
 
+/* ---- first-hop redundancy and routing ----------------------------------------------------- */
+
+/* parse(write(parse(x))) == parse(x) for the HSRP/VRRP/OSPF/route-map part of the model */
+static void same_routing_model(const struct ios_cfg *a, const struct ios_cfg *b)
+{
+	int i, k;
+
+	ck_assert_int_eq(a->nfhrp, b->nfhrp);
+	for (i = 0; i < a->nfhrp; i++) {
+		const struct ios_fhrp *x = &a->fhrp[i], *y = &b->fhrp[i];
+
+		ck_assert(x->proto == y->proto && x->iface == y->iface && x->group == y->group);
+		ck_assert(x->version == y->version && x->nvips == y->nvips);
+		ck_assert_mem_eq(x->vips, y->vips, sizeof(x->vips[0]) * (size_t)x->nvips);
+		ck_assert_int_eq(!!x->vip_line, !!y->vip_line);
+		ck_assert(x->priority == y->priority && x->preempt == y->preempt);
+		ck_assert(x->preempt_delay_s == y->preempt_delay_s && x->preempt_reload_s == y->preempt_reload_s &&
+			  x->preempt_sync_s == y->preempt_sync_s);
+		ck_assert(x->hello_ms == y->hello_ms && x->hold_ms == y->hold_ms && x->adver_ms == y->adver_ms);
+		ck_assert_str_eq(x->name, y->name);
+		ck_assert_str_eq(x->auth_text, y->auth_text);
+		ck_assert(x->auth_md5 == y->auth_md5 && x->shutdown == y->shutdown);
+		ck_assert_str_eq(x->md5_key, y->md5_key);
+		ck_assert_str_eq(x->description, y->description);
+		ck_assert_int_eq(x->ntracks, y->ntracks);
+		for (k = 0; k < x->ntracks; k++) {
+			ck_assert_str_eq(x->tracks[k].ifname, y->tracks[k].ifname);
+			ck_assert(x->tracks[k].object == y->tracks[k].object &&
+				  x->tracks[k].decrement == y->tracks[k].decrement);
+		}
+	}
+	for (i = 0; i < a->nifaces; i++)
+		ck_assert(a->ifaces[i].hsrp_version == b->ifaces[i].hsrp_version &&
+			  a->ifaces[i].vrrp_version == b->ifaces[i].vrrp_version);
+	ck_assert_int_eq(a->nobj_tracks, b->nobj_tracks);
+	for (i = 0; i < a->nobj_tracks; i++) {
+		ck_assert_uint_eq(a->obj_tracks[i].object, b->obj_tracks[i].object);
+		ck_assert_str_eq(a->obj_tracks[i].ifname, b->obj_tracks[i].ifname);
+	}
+	ck_assert(a->ospf.on == b->ospf.on && a->ospf.pid == b->ospf.pid);
+	ck_assert(a->ospf.router_id == b->ospf.router_id && a->ospf.log_adjacency == b->ospf.log_adjacency &&
+		  a->ospf.log_adjacency_detail == b->ospf.log_adjacency_detail);
+	ck_assert_int_eq(a->ospf.nnets, b->ospf.nnets);
+	for (i = 0; i < a->ospf.nnets; i++)
+		ck_assert(a->ospf.nets[i].addr == b->ospf.nets[i].addr && a->ospf.nets[i].wild == b->ospf.nets[i].wild &&
+			  a->ospf.nets[i].area == b->ospf.nets[i].area);
+	for (k = 0; k < 2; k++) {
+		const struct ios_redist *x = k ? &a->ospf.redist_static : &a->ospf.redist_connected;
+		const struct ios_redist *y = k ? &b->ospf.redist_static : &b->ospf.redist_connected;
+
+		ck_assert(x->on == y->on && x->subnets == y->subnets && x->metric == y->metric &&
+			  x->metric_type == y->metric_type && x->has_tag == y->has_tag && x->tag == y->tag);
+		ck_assert_str_eq(x->route_map, y->route_map);
+	}
+	ck_assert(a->ospf.default_originate == b->ospf.default_originate &&
+		  a->ospf.default_always == b->ospf.default_always &&
+		  a->ospf.default_metric == b->ospf.default_metric &&
+		  a->ospf.default_metric_type == b->ospf.default_metric_type);
+	ck_assert(a->ospf.passive_default == b->ospf.passive_default && a->ospf.npassive == b->ospf.npassive);
+	for (i = 0; i < a->ospf.npassive; i++)
+		ck_assert_str_eq(a->ospf.passive[i], b->ospf.passive[i]);
+	ck_assert_int_eq(a->nrmap, b->nrmap);
+	for (i = 0; i < a->nrmap; i++) {
+		const struct ios_rmap_entry *x = &a->rmap[i], *y = &b->rmap[i];
+
+		ck_assert_str_eq(x->name, y->name);
+		ck_assert(x->permit == y->permit && x->seq == y->seq && x->ntags == y->ntags &&
+			  x->other_match == y->other_match);
+		ck_assert_mem_eq(x->tags, y->tags, sizeof(x->tags[0]) * (size_t)x->ntags);
+		ck_assert(x->has_set_tag == y->has_set_tag && x->set_tag == y->set_tag &&
+			  x->has_set_metric == y->has_set_metric && x->set_metric == y->set_metric &&
+			  x->set_metric_type == y->set_metric_type);
+	}
+	ck_assert_int_eq(a->nkept, b->nkept);
+}
+
+static void check_roundtrip(void)
+{
+	struct ios_cfg *c2 = ios_cfg_alloc();
+	char *t1 = write_str(), *t2;
+	size_t l2 = 0;
+	FILE *fp;
+
+	ck_assert_msg(ios_cfg_parse(t1, strlen(t1), "w.cfg", c2, err, sizeof(err)) == 0, "%s\n%s", err, t1);
+	same_routing_model(cfg, c2);
+	fp = open_memstream(&t2, &l2);
+	ios_cfg_write(c2, fp);
+	fclose(fp);
+	ck_assert_str_eq(t1, t2);
+	free(t1);
+	free(t2);
+	ios_cfg_free(c2);
+}
+
+START_TEST(fhrp_lines)
+{
+	const struct ios_fhrp *g;
+	int fa01 = 1, fa02 = 2;
+
+	ck_assert_msg(parse("fhrp version vrrp v3\n"
+			    "track 5 interface Fa0/2 line-protocol\n delay down 3\n"
+			    "track 6 ip sla 1 reachability\n"
+			    "interface Fa0/0\n ip address 10.0.0.2 255.255.255.0\n"
+			    " standby version 2\n"
+			    " standby ip 10.0.0.1\n"                                     /* 8 */
+			    " standby 300 ip 10.0.0.10\n"
+			    " standby 300 ip 10.0.0.11 secondary\n"
+			    " standby 300 priority 0\n"
+			    " standby 300 preempt delay minimum 30 reload 60 sync 5\n"
+			    " standby 300 timers msec 200 msec 750\n"
+			    " standby 300 authentication md5 key-string 7 094F471A1A0A\n"
+			    " standby 300 track 5 decrement 20\n"
+			    " standby 300 track Fa0/1\n"
+			    " standby 300 mac-address 0000.0c07.ac01\n"                  /* 17 */
+			    " standby 2 ip\n"
+			    " standby 2 timers 1 4\n"
+			    " standby 2 authentication text s3cret\n"
+			    " standby 3 authentication cisco7\n"
+			    " standby 3 preempt delay 15\n"
+			    " no standby 3 preempt\n"
+			    " vrrp 7 ip 10.0.0.2\n"                                      /* 24 */
+			    " vrrp 7 priority 120\n"
+			    " vrrp 8 description backup group\n"
+			    " vrrp 8 ip 10.0.0.20\n"
+			    " vrrp 8 ip 10.0.0.21 secondary\n"
+			    " vrrp 8 timers advertise msec 100\n"
+			    " vrrp 8 priority 254\n"
+			    " no vrrp 8 preempt\n"
+			    " vrrp 8 authentication text abc\n"
+			    " vrrp 8 name RBM\n"
+			    " vrrp 8 track 5 decrement 30\n"
+			    " vrrp 8 shutdown\n"
+			    " vrrp 8 timers learn\n"                                     /* 36 */
+			    "interface Fa0/1\n ip address 10.0.1.2 255.255.255.0\n"
+			    " vrrp version 2\n"
+			    " vrrp 1 ip 10.0.1.1\n"
+			    " vrrp 1 preempt delay minimum 10\n"
+			    " vrrp 1 timers advertise 3\n"
+			    "interface Fa0/2\n ip address 10.0.2.2 255.255.255.0\n"
+			    "interface Fa0/3\n standby 1 priority 100\n") == 0, "%s", err);
+	ck_assert_int_eq(cfg->nobj_tracks, 1);
+	ck_assert_uint_eq(cfg->obj_tracks[0].object, 5);
+	ck_assert_str_eq(cfg->obj_tracks[0].ifname, "Fa0/2");
+	ck_assert(kept(3, "delay down 3", "track 5 interface Fa0/2 line-protocol"));
+	ck_assert(kept(4, "track 6 ip sla 1 reachability", ""));
+	ck_assert_int_eq(cfg->fhrp_vrrp_v3_line, 1);
+	/* HSRP version 2: group 0 (number omitted) and 300 */
+	ck_assert_uint_eq(cfg->ifaces[0].hsrp_version, 2);
+	g = ios_cfg_fhrp_next(cfg, 0, NULL);
+	ck_assert(g->proto == IOS_FHRP_HSRP && g->group == 0 && g->version == 2 && g->line == 8);
+	ck_assert_uint_eq(g->vips[0], ip("10.0.0.1"));
+	ck_assert(!g->preempt && g->priority == 100);
+	g = ios_cfg_fhrp_next(cfg, 0, g);
+	ck_assert_uint_eq(g->group, 300);
+	ck_assert_int_eq(g->nvips, 2);
+	ck_assert_uint_eq(g->vips[1], ip("10.0.0.11"));
+	ck_assert_uint_eq(g->priority, 0);
+	ck_assert(g->preempt && g->preempt_delay_s == 30 && g->preempt_reload_s == 60 && g->preempt_sync_s == 5);
+	ck_assert(g->hello_ms == 200 && g->hold_ms == 750);
+	ck_assert(g->auth_md5);
+	ck_assert_str_eq(g->md5_key, "cisco");          /* type 7 decoded */
+	ck_assert_int_eq(g->ntracks, 2);
+	ck_assert(g->tracks[0].object == 5 && g->tracks[0].decrement == 20);
+	ck_assert_str_eq(g->tracks[0].ifname, "Fa0/2");  /* resolved through track 5 */
+	ck_assert(g->tracks[1].object == 0 && g->tracks[1].decrement == 10);
+	ck_assert(kept(17, "standby 300 mac-address 0000.0c07.ac01", "interface Fa0/0"));
+	g = ios_cfg_fhrp_next(cfg, 0, g);
+	ck_assert(g->group == 2 && g->nvips == 0 && g->vip_line == 18);   /* learns the address */
+	ck_assert(g->hello_ms == 1000 && g->hold_ms == 4000);
+	ck_assert_str_eq(g->auth_text, "s3cret");
+	g = ios_cfg_fhrp_next(cfg, 0, g);
+	ck_assert(g->group == 3 && !g->preempt && g->preempt_delay_s == 0);
+	ck_assert_str_eq(g->auth_text, "cisco7");
+	/* VRRP version 3 from the global line; 7 owns its address: 255 */
+	g = ios_cfg_fhrp_next(cfg, 0, g);
+	ck_assert(g->proto == IOS_FHRP_VRRP && g->group == 7 && g->version == 3);
+	ck_assert_uint_eq(g->priority, 255);
+	ck_assert(g->preempt && g->adver_ms == 1000);
+	g = ios_cfg_fhrp_next(cfg, 0, g);
+	ck_assert_uint_eq(g->group, 8);
+	ck_assert_str_eq(g->description, "backup group");
+	ck_assert(g->nvips == 2 && g->adver_ms == 100 && g->priority == 254 && !g->preempt && g->shutdown);
+	ck_assert_str_eq(g->auth_text, "abc");
+	ck_assert_str_eq(g->name, "RBM");
+	ck_assert(g->ntracks == 1 && g->tracks[0].object == 5 && g->tracks[0].decrement == 30);
+	ck_assert(kept(36, "vrrp 8 timers learn", "interface Fa0/0"));
+	ck_assert_ptr_null(ios_cfg_fhrp_next(cfg, 0, g));
+	ck_assert_ptr_eq(ios_cfg_fhrp_find(cfg, 0, "RBM"), g);
+	ck_assert_ptr_eq(ios_cfg_fhrp_find(cfg, -1, "RBM"), g);
+	ck_assert_ptr_null(ios_cfg_fhrp_find(cfg, fa01, "RBM"));
+	ck_assert_ptr_null(ios_cfg_fhrp_find(cfg, -1, ""));
+	/* Fa0/1 says `vrrp version 2` */
+	g = ios_cfg_fhrp_next(cfg, fa01, NULL);
+	ck_assert(g->proto == IOS_FHRP_VRRP && g->group == 1 && g->version == 2);
+	ck_assert(g->preempt && g->preempt_delay_s == 10 && g->adver_ms == 3000 && g->priority == 100);
+	ck_assert_ptr_null(ios_cfg_fhrp_next(cfg, fa02, NULL));
+	ck_assert_int_eq(cfg->nfhrp, 8);                 /* Fa0/3's group 1 with default values */
+	check_roundtrip();
+}
+END_TEST
+
+START_TEST(routing_lines)
+{
+	const struct ios_rmap_entry *hit;
+	char *t;
+
+	ck_assert_msg(parse("interface Fa0/0\n ip address 10.0.0.1 255.255.255.0\n"
+			    "router ospf 7\n"
+			    " router-id 1.1.1.1\n"
+			    " log-adjacency-changes detail\n"
+			    " passive-interface default\n"
+			    " no passive-interface Fa0/0\n"
+			    " no passive-interface Fa0/1\n"
+			    " passive-interface Fa0/1\n"
+			    " network 10.0.0.0 0.0.255.255 area 0.0.0.1\n"
+			    " network 10.1.0.0 0.0.255.255 area 5\n"
+			    " network 10.2.0.0 0.0.255.255 area 0\n"
+			    " no network 10.2.0.0 0.0.255.255 area 0\n"
+			    " redistribute connected metric 50 metric-type 1 tag 7 subnets\n"
+			    " redistribute static subnets route-map M\n"
+			    " redistribute bgp 100 subnets\n"                     /* 16 */
+			    " default-information originate always metric 5 metric-type 1\n"
+			    " area 1 authentication message-digest\n"            /* 18 */
+			    "router ospf 7\n"
+			    " timers spf 1 1\n"
+			    "router eigrp 10\n network 10.0.0.0\n"               /* 21 */
+			    "route-map M deny 20\n match tag 5\n"
+			    "route-map M permit 10\n match tag 99 100\n match tag 99\n set tag 7\n"
+			    " set metric 30\n set metric-type type-1\n set ip next-hop 1.1.1.1\n"
+			    "route-map M 30\n"
+			    "route-map N permit 10\n match ip address 1\n") == 0, "%s", err);
+	ck_assert(cfg->ospf.on && cfg->ospf.pid == 7 && cfg->ospf.line == 3);
+	ck_assert_uint_eq(cfg->ospf.router_id, ip("1.1.1.1"));
+	ck_assert(cfg->ospf.log_adjacency && cfg->ospf.log_adjacency_detail);
+	ck_assert(cfg->ospf.passive_default);
+	ck_assert_int_eq(cfg->ospf.npassive, 1);        /* the interfaces made active again */
+	ck_assert_str_eq(cfg->ospf.passive[0], "Fa0/0");
+	ck_assert_int_eq(cfg->ospf.nnets, 2);
+	ck_assert_uint_eq(cfg->ospf.nets[0].area, 1);   /* dotted area ID */
+	ck_assert_uint_eq(cfg->ospf.nets[1].area, 5);
+	ck_assert(cfg->ospf.redist_connected.on && cfg->ospf.redist_connected.subnets);
+	ck_assert(cfg->ospf.redist_connected.metric == 50 && cfg->ospf.redist_connected.metric_type == 1);
+	ck_assert(cfg->ospf.redist_connected.has_tag && cfg->ospf.redist_connected.tag == 7);
+	ck_assert_str_eq(cfg->ospf.redist_static.route_map, "M");
+	ck_assert(cfg->ospf.default_originate && cfg->ospf.default_always);
+	ck_assert(cfg->ospf.default_metric == 5 && cfg->ospf.default_metric_type == 1);
+	ck_assert(kept(16, "redistribute bgp 100 subnets", "router ospf 7"));
+	ck_assert(kept(18, "area 1 authentication message-digest", "router ospf 7"));
+	ck_assert(kept(20, "timers spf 1 1", "router ospf 7"));
+	ck_assert(kept(21, "router eigrp 10", ""));
+	ck_assert(kept(22, "network 10.0.0.0", "router eigrp 10"));
+	/* route-map entries by (map, seq) */
+	ck_assert_int_eq(cfg->nrmap, 4);
+	ck_assert(cfg->rmap[0].seq == 10 && cfg->rmap[0].permit && cfg->rmap[0].ntags == 2);
+	ck_assert(cfg->rmap[0].has_set_tag && cfg->rmap[0].set_tag == 7);
+	ck_assert(cfg->rmap[0].has_set_metric && cfg->rmap[0].set_metric == 30 && cfg->rmap[0].set_metric_type == 1);
+	ck_assert(cfg->rmap[1].seq == 20 && !cfg->rmap[1].permit);
+	ck_assert(cfg->rmap[2].seq == 30 && cfg->rmap[2].permit && cfg->rmap[2].ntags == 0);
+	ck_assert(strcmp(cfg->rmap[3].name, "N") == 0 && cfg->rmap[3].other_match);
+	ck_assert(kept(31, "set ip next-hop 1.1.1.1", "route-map M permit 10"));
+	ck_assert_int_eq(ios_rmap_match_tag(cfg, "M", true, 100, &hit), 1);
+	ck_assert_ptr_eq(hit, &cfg->rmap[0]);
+	ck_assert_int_eq(ios_rmap_match_tag(cfg, "M", true, 5, &hit), 0);     /* deny 20 */
+	ck_assert_ptr_eq(hit, &cfg->rmap[1]);
+	ck_assert_int_eq(ios_rmap_match_tag(cfg, "M", true, 1, &hit), 1);     /* 30 matches all */
+	ck_assert_ptr_eq(hit, &cfg->rmap[2]);
+	ck_assert_int_eq(ios_rmap_match_tag(cfg, "M", false, 0, &hit), 1);
+	ck_assert_ptr_eq(hit, &cfg->rmap[2]);
+	ck_assert_int_eq(ios_rmap_match_tag(cfg, "N", true, 1, &hit), 0);     /* not evaluated */
+	ck_assert_ptr_null(hit);
+	check_roundtrip();
+	t = write_str();
+	ck_assert_msg(strstr(t, "router ospf 7\n router-id 1.1.1.1\n log-adjacency-changes detail\n"
+			     " redistribute connected metric 50 metric-type 1 subnets tag 7\n"
+			     " redistribute static subnets route-map M\n passive-interface default\n"
+			     " no passive-interface Fa0/0\n network 10.0.0.0 0.0.255.255 area 1\n"), "%s", t);
+	ck_assert_msg(strstr(t, "route-map M permit 10\n match tag 99 100\n set ip next-hop 1.1.1.1\n"
+			     " set metric 30\n set metric-type type-1\n set tag 7\n!\n"), "%s", t);
+	free(t);
+	/* a redistribute naming no route-map is accepted (it matches nothing); no forms */
+	ck_assert_msg(parse("router ospf 1\n redistribute static route-map NONE\n"
+			    " redistribute connected\n no redistribute connected\n"
+			    " log-adjacency-changes detail\n no log-adjacency-changes detail\n"
+			    " default-information originate\n no default-information originate\n"
+			    " default-information originate route-map X\n") == 0, "%s", err);
+	ck_assert_str_eq(cfg->ospf.redist_static.route_map, "NONE");
+	ck_assert_int_eq(ios_rmap_match_tag(cfg, "NONE", true, 99, NULL), 0);
+	ck_assert(!cfg->ospf.redist_connected.on);
+	ck_assert(cfg->ospf.log_adjacency && !cfg->ospf.log_adjacency_detail);
+	ck_assert(!cfg->ospf.default_originate);
+	ck_assert(kept(9, "default-information originate route-map X", "router ospf 1"));
+	check_roundtrip();
+}
+END_TEST
+
 /* ---- static routes ------------------------------------------------------------------------- */
 
 START_TEST(route_resolution)
@@ -930,6 +1305,15 @@ struct bad { const char *text, *msg; };
 #define TS_FORM "'crypto ipsec transform-set NAME {esp-des|esp-3des|esp-aes [128|192|256]|esp-null} [esp-md5-hmac|esp-sha-hmac|esp-sha256-hmac]'"
 #define KEY_FORM "'crypto isakmp key [0] KEY address A.B.C.D [MASK] [no-xauth]'"
 #define KA_FORM "'crypto isakmp keepalive 10-3600 [2-60] [periodic|on-demand]'"
+#define SB_FORM "'standby [GROUP] {ip|priority|preempt|timers|name|track|authentication} …'"
+#define SB_PRE "'standby [GROUP] preempt [delay [minimum 0-3600] [reload 0-3600] [sync 0-3600]]'"
+#define SB_TRACK "'standby [GROUP] track {INTERFACE [1-255] | 1-1000 [decrement 1-255]}'"
+#define SB_AUTH "'standby [GROUP] authentication {[text] STRING | md5 key-string [0|7] KEY}'"
+#define VR_FORM "'vrrp 1-255 {ip|priority|preempt|timers|name|description|authentication|shutdown|track} …'"
+#define TRACK_FORM "'track 1-1000 interface INTERFACE line-protocol'"
+#define NET_FORM "'network A.B.C.D WILDCARD area {0-4294967295|A.B.C.D}'"
+#define REDIST_FORM "'redistribute {static|connected} [subnets] [metric 0-16777214] [metric-type {1|2}] [tag 0-4294967295] [route-map NAME]'"
+#define DEFORIG_FORM "'default-information originate [always] [metric 0-16777214] [metric-type {1|2}]'"
 #define ROUTE_FORM "'ip route PREFIX MASK {NEXTHOP|INTERFACE [NEXTHOP]} [DISTANCE] [tag TAG] [name NAME] [permanent]'"
 
 static const struct bad bads[] = {
@@ -1032,6 +1416,115 @@ static const struct bad bads[] = {
 	{ "crypto isakmp invalid-spi-recovery now\n",
 	  "t.cfg:1: expected 'crypto isakmp invalid-spi-recovery', got 'now'" },
 	{ "end\nhostname x\n", "t.cfg:2: expected only comments after 'end', got 'hostname'" },
+	/* standby (HSRP) */
+	{ "interface Fa0/0\n standby\n", "t.cfg:2: expected " SB_FORM ", got end of line" },
+	{ "interface Fa0/0\n standby 1\n", "t.cfg:2: expected " SB_FORM ", got end of line" },
+	{ "interface Fa0/0\n standby 4096 ip 1.1.1.1\n", "t.cfg:2: expected an HSRP group 0-4095, got '4096'" },
+	{ "interface Fa0/0\n standby 1 ip 1.1.1\n",
+	  "t.cfg:2: expected 'standby [GROUP] ip [A.B.C.D [secondary]]', got '1.1.1'" },
+	{ "interface Fa0/0\n standby 1 ip 1.1.1.1 secundary\n",
+	  "t.cfg:2: expected 'standby [GROUP] ip [A.B.C.D [secondary]]', got 'secundary'" },
+	{ "interface Fa0/0\n standby 1 ip 1.1.1.1 secondary\n",
+	  "t.cfg:2: expected a primary virtual address before a secondary one, got 'secondary'" },
+	{ "interface Fa0/0\n standby 1 priority 256\n", "t.cfg:2: expected 'standby [GROUP] priority 0-255', got '256'" },
+	{ "interface Fa0/0\n standby 1 preempt delay\n", "t.cfg:2: expected " SB_PRE ", got end of line" },
+	{ "interface Fa0/0\n standby 1 preempt delay minimum 3601\n", "t.cfg:2: expected " SB_PRE ", got '3601'" },
+	{ "interface Fa0/0\n standby 1 preempt later\n", "t.cfg:2: expected " SB_PRE ", got 'later'" },
+	{ "interface Fa0/0\n standby 1 timers 255 300\n",
+	  "t.cfg:2: expected a hello time 1-254 (seconds) or msec 15-999, got '255'" },
+	{ "interface Fa0/0\n standby 1 timers msec 10 1\n",
+	  "t.cfg:2: expected a hello time 1-254 (seconds) or msec 15-999, got '10'" },
+	{ "interface Fa0/0\n standby 1 timers 1 msec 3001\n",
+	  "t.cfg:2: expected a hold time 1-255 (seconds) or msec 50-3000, got '3001'" },
+	{ "interface Fa0/0\n standby 1 timers 5 5\n", "t.cfg:2: expected a hold time greater than the hello time, got '5'" },
+	{ "interface Fa0/0\n standby 1 timers 1 msec 900\n",
+	  "t.cfg:2: expected a hold time greater than the hello time, got '900'" },
+	{ "interface Fa0/0\n standby 1 timers 1\n",
+	  "t.cfg:2: expected a hold time 1-255 (seconds) or msec 50-3000, got end of line" },
+	{ "interface Fa0/0\n standby 1 name\n", "t.cfg:2: expected 'standby [GROUP] name NAME', got end of line" },
+	{ "interface Fa0/0\n standby 1 name a b\n", "t.cfg:2: expected 'standby [GROUP] name NAME', got 'b'" },
+	{ "interface Fa0/0\n standby 1 track Foo\n", "t.cfg:2: expected " SB_TRACK ", got 'Foo'" },
+	{ "interface Fa0/0\n standby 1 track Fa0/1 256\n", "t.cfg:2: expected " SB_TRACK ", got '256'" },
+	{ "interface Fa0/0\n standby 1 track 1001\n", "t.cfg:2: expected " SB_TRACK ", got '1001'" },
+	{ "interface Fa0/0\n standby 1 track 1 decrease 10\n", "t.cfg:2: expected " SB_TRACK ", got 'decrease'" },
+	{ "interface Fa0/0\n standby 1 track 1 decrement 10\n",
+	  "t.cfg:2: expected a track object defined by 'track N interface INTERFACE line-protocol', got '1'" },
+	{ "interface Fa0/0\n standby 1 track Fa0/9\n",
+	  "t.cfg:2: expected an interface configured in this file, got 'Fa0/9'" },
+	{ "interface Fa0/0\n standby 1 authentication toolongpw\n",
+	  "t.cfg:2: expected a string of at most 8 characters, got 'toolongpw'" },
+	{ "interface Fa0/0\n standby 1 authentication text\n", "t.cfg:2: expected " SB_AUTH ", got end of line" },
+	{ "interface Fa0/0\n standby 1 authentication md5 key cisco\n", "t.cfg:2: expected " SB_AUTH ", got 'key'" },
+	{ "interface Fa0/0\n standby 1 authentication md5 key-string 7 XYZ\n",
+	  "t.cfg:2: expected a type-7 key (two digits, then hex pairs), got 'XYZ'" },
+	{ "interface Fa0/0\n standby version 3\n", "t.cfg:2: expected 'standby version {1|2}', got '3'" },
+	{ "interface Fa0/0\n standby 256 ip 1.1.1.1\n",
+	  "t.cfg:2: expected an HSRP group 0-255 (4095 with 'standby version 2'), got '256'" },
+	/* vrrp */
+	{ "interface Fa0/0\n vrrp 0 ip 1.1.1.1\n", "t.cfg:2: expected " VR_FORM ", got '0'" },
+	{ "interface Fa0/0\n vrrp 1\n", "t.cfg:2: expected " VR_FORM ", got end of line" },
+	{ "interface Fa0/0\n vrrp\n", "t.cfg:2: expected " VR_FORM ", got end of line" },
+	{ "interface Fa0/0\n vrrp 1 ip\n", "t.cfg:2: expected 'vrrp GROUP ip A.B.C.D [secondary]', got end of line" },
+	{ "interface Fa0/0\n vrrp 1 priority 255\n", "t.cfg:2: expected 'vrrp GROUP priority 1-254', got '255'" },
+	{ "interface Fa0/0\n vrrp 1 preempt delay 5\n",
+	  "t.cfg:2: expected '[no] vrrp GROUP preempt [delay minimum 0-3600]', got '5'" },
+	{ "interface Fa0/0\n vrrp 1 timers advertise msec 1000\n",
+	  "t.cfg:2: expected 'vrrp GROUP timers advertise {1-255 | msec 50-999}', got '1000'" },
+	{ "interface Fa0/0\n vrrp 1 timers advertise 256\n",
+	  "t.cfg:2: expected 'vrrp GROUP timers advertise {1-255 | msec 50-999}', got '256'" },
+	{ "interface Fa0/0\n vrrp 1 timers 3\n",
+	  "t.cfg:2: expected 'vrrp GROUP timers advertise {1-255 | msec 50-999}', got '3'" },
+	{ "interface Fa0/0\n vrrp 1 name\n", "t.cfg:2: expected 'vrrp GROUP name NAME', got end of line" },
+	{ "interface Fa0/0\n vrrp 1 description\n", "t.cfg:2: expected 'vrrp GROUP description TEXT', got end of line" },
+	{ "interface Fa0/0\n vrrp 1 authentication cisco\n",
+	  "t.cfg:2: expected 'vrrp GROUP authentication text STRING', got 'cisco'" },
+	{ "interface Fa0/0\n vrrp 1 shutdown now\n", "t.cfg:2: expected '[no] vrrp GROUP shutdown', got 'now'" },
+	{ "interface Fa0/0\n vrrp 1 track 1 decrement 0\n",
+	  "t.cfg:2: expected 'vrrp GROUP track 1-1000 [decrement 1-255]', got '0'" },
+	{ "interface Fa0/0\n vrrp 1 track Fa0/1\n",
+	  "t.cfg:2: expected 'vrrp GROUP track 1-1000 [decrement 1-255]', got 'Fa0/1'" },
+	{ "interface Fa0/0\n vrrp version 4\n", "t.cfg:2: expected 'vrrp version {2|3}', got '4'" },
+	{ "fhrp version vrrp v4\n", "t.cfg:1: expected 'fhrp version vrrp v3', got 'v4'" },
+	/* track objects */
+	{ "track 0 interface Fa0/0 line-protocol\n", "t.cfg:1: expected " TRACK_FORM ", got '0'" },
+	{ "track 1 interface Fa0/0\n", "t.cfg:1: expected " TRACK_FORM ", got end of line" },
+	{ "track 1 interface Foo line-protocol\n", "t.cfg:1: expected " TRACK_FORM ", got 'Foo'" },
+	{ "track 1 interface Fa0/0 line-protocol now\n", "t.cfg:1: expected " TRACK_FORM ", got 'now'" },
+	{ "track 1 interface Fa0/9 line-protocol\n",
+	  "t.cfg:1: expected an interface configured in this file, got 'Fa0/9'" },
+	/* router ospf */
+	{ "router ospf\n", "t.cfg:1: expected 'router ospf 1-65535', got end of line" },
+	{ "router ospf 65536\n", "t.cfg:1: expected 'router ospf 1-65535', got '65536'" },
+	{ "router ospf 1 extra\n", "t.cfg:1: expected 'router ospf 1-65535', got 'extra'" },
+	{ "router ospf 1\nrouter ospf 2\n",
+	  "t.cfg:2: expected 'router ospf 1' (refgw runs one OSPF process), got '2'" },
+	{ "router ospf 1\n network 10.0.0.0 0.0.0.255\n", "t.cfg:2: expected " NET_FORM ", got end of line" },
+	{ "router ospf 1\n network 10.0.0.0 0.0.0.255 area x\n", "t.cfg:2: expected " NET_FORM ", got 'x'" },
+	{ "router ospf 1\n network 10.0.0 0.0.0.255 area 0\n", "t.cfg:2: expected " NET_FORM ", got '10.0.0'" },
+	{ "router ospf 1\n router-id 0.0.0.0\n", "t.cfg:2: expected 'router-id A.B.C.D', got '0.0.0.0'" },
+	{ "router ospf 1\n log-adjacency-changes all\n", "t.cfg:2: expected 'log-adjacency-changes [detail]', got 'all'" },
+	{ "router ospf 1\n passive-interface\n", "t.cfg:2: expected 'passive-interface {default|INTERFACE}', got end of line" },
+	{ "router ospf 1\n passive-interface Foo\n", "t.cfg:2: expected 'passive-interface {default|INTERFACE}', got 'Foo'" },
+	{ "router ospf 1\n redistribute\n", "t.cfg:2: expected " REDIST_FORM ", got end of line" },
+	{ "router ospf 1\n redistribute static subnet\n", "t.cfg:2: expected " REDIST_FORM ", got 'subnet'" },
+	{ "router ospf 1\n redistribute static metric-type 3\n", "t.cfg:2: expected " REDIST_FORM ", got '3'" },
+	{ "router ospf 1\n redistribute static metric 16777215\n", "t.cfg:2: expected " REDIST_FORM ", got '16777215'" },
+	{ "router ospf 1\n redistribute connected route-map\n", "t.cfg:2: expected " REDIST_FORM ", got end of line" },
+	{ "router ospf 1\n default-information\n", "t.cfg:2: expected " DEFORIG_FORM ", got end of line" },
+	{ "router ospf 1\n default-information originate sometimes\n",
+	  "t.cfg:2: expected " DEFORIG_FORM ", got 'sometimes'" },
+	/* route-map */
+	{ "route-map\n", "t.cfg:1: expected 'route-map NAME [permit|deny] [0-65535]', got end of line" },
+	{ "route-map M allow 10\n", "t.cfg:1: expected 'route-map NAME [permit|deny] [0-65535]', got 'allow'" },
+	{ "route-map M permit 65536\n", "t.cfg:1: expected 'route-map NAME [permit|deny] [0-65535]', got '65536'" },
+	{ "route-map M permit 10 x\n", "t.cfg:1: expected 'route-map NAME [permit|deny] [0-65535]', got 'x'" },
+	{ "route-map M\n match tag\n", "t.cfg:2: expected 'match tag 0-4294967295 …' (at most 8), got end of line" },
+	{ "route-map M\n match tag x\n", "t.cfg:2: expected 'match tag 0-4294967295 …' (at most 8), got 'x'" },
+	{ "route-map M\n match tag 1 2 3 4 5 6 7 8 9\n",
+	  "t.cfg:2: expected 'match tag 0-4294967295 …' (at most 8), got '9'" },
+	{ "route-map M\n set tag 4294967296\n", "t.cfg:2: expected 'set tag 0-4294967295', got '4294967296'" },
+	{ "route-map M\n set metric x\n", "t.cfg:2: expected 'set metric 0-4294967295', got 'x'" },
+	{ "route-map M\n set metric-type type-3\n", "t.cfg:2: expected 'set metric-type {type-1|type-2}', got 'type-3'" },
 	{ "hostname a\x01\n", "t.cfg:1: expected printable text, got byte 0x01" },
 	{ "banner motd ^C\nhello\n", "t.cfg:1: expected the banner to end with '^C', got end of file" },
 };
@@ -1115,6 +1608,8 @@ static Suite *cfg_suite(void)
 	tcase_add_test(tr, acl_lines);
 	tcase_add_test(tr, ifnames);
 	tcase_add_test(tr, route_resolution);
+	tcase_add_test(tr, fhrp_lines);
+	tcase_add_test(tr, routing_lines);
 	tcase_add_loop_test(tr, broken_line, 0, (int)(sizeof(bads) / sizeof(bads[0])));
 	tcase_add_test(tr, limits);
 	suite_add_tcase(s, tr);
