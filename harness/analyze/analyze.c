@@ -96,6 +96,15 @@ void an_ev_init(struct an_ctx *c, struct ev *e, int64_t t_ns, enum ev_type type,
 	}
 	snprintf(e->node, sizeof(e->node), "%s", snd ? snd : "");
 	snprintf(e->peer, sizeof(e->peer), "%s", rcv ? rcv : "");
+	/* evidence for the conformance checks (an_fhrp.c): Wireshark's frame number */
+	e->frame = (uint32_t)c->nframe;
+	if (fi->has_eth)
+		memcpy(e->eth_src, fi->eth_src, 6);
+	if (fi->has_ip)
+		e->ttl = fi->ip_ttl;
+	if (fi->has_udp)
+		e->dport = fi->dport;
+	e->l7_len = fi->l7_len > 0xffff ? 0xffff : (uint16_t)fi->l7_len;
 }
 
 void an_emit(struct an_ctx *c, const struct ev *e)
@@ -130,6 +139,15 @@ static void an_vrrp(struct an_ctx *c, int64_t t, const struct frame_info *fi)
 	c->st->vrrp++;
 	an_ev_init(c, &e, t, EV_VRRP, fi);
 	e.value = v->priority;
+	e.ver = v->version;
+	e.op = v->type;
+	e.group = v->vrid;
+	e.hello_ms = v->adver_int_cs * 10u;
+	e.vip = v->naddrs ? v->addrs[0] : 0;
+	e.nvips = v->naddrs;
+	for (i = 0; i < v->naddrs && i < 4 && i < VRRP_MAX_ADDRS; i++)
+		e.vips[i] = v->addrs[i];
+	e.cksum_bad = !v->checksum_ok;
 	/* RFC 3768 §6.4.3: only the Master advertises; priority 0 = it stops being Master */
 	snprintf(e.state, sizeof(e.state), "%s", v->priority ? "Master" : "Shutdown");
 	if (v->adver_int_cs % 100)
@@ -164,6 +182,16 @@ static void an_hsrp(struct an_ctx *c, int64_t t, const struct frame_info *fi)
 	c->st->hsrp++;
 	an_ev_init(c, &e, t, EV_HSRP, fi);
 	e.value = (int32_t)h->priority;
+	e.ver = h->version;
+	e.op = h->op;
+	e.fhrp_state = (uint8_t)h->state;
+	e.group = h->group;
+	e.hello_ms = h->hello_ms;
+	e.hold_ms = h->hold_ms;
+	e.vip = h->vip;
+	/* v2 (Wireshark packet-hsrp.c): the message opens with the Group State TLV, type 1
+	 * length 40 */
+	e.tlv_ok = h->version == 2 && fi->l7_len >= 2 && fi->l7[0] == 1 && fi->l7[1] == 40;
 	snprintf(e.state, sizeof(e.state), "%s", hsrp_state_name(h->state));
 	snprintf(e.text, sizeof(e.text), "HSRP v%u %s group %u %s prio %u VIP %s hello %u ms hold %u ms",
 		 h->version, hsrp_op_name(h->op), h->group, hsrp_state_name(h->state), h->priority,
@@ -183,6 +211,10 @@ static void an_arp(struct an_ctx *c, int64_t t, const struct frame_info *fi)
 
 	c->st->arp++;
 	an_ev_init(c, &e, t, EV_ARP, fi);
+	e.op = (uint8_t)a->op;
+	e.garp = (int8_t)(a->gratuitous != 0);
+	e.vip = a->spa;
+	memcpy(e.arp_sha, a->sha, 6);
 	frame_ip_str(a->spa, sip);
 	frame_ip_str(a->tpa, tip);
 	frame_mac_str(a->sha, sha);
@@ -209,6 +241,7 @@ static void an_icmp(struct an_ctx *c, int64_t t, const struct frame_info *fi)
 
 	c->st->icmp++;
 	an_ev_init(c, &e, t, EV_ICMP, fi);
+	e.op = ic->type;
 	frame_ip_str(fi->ip_src, s);
 	frame_ip_str(fi->ip_dst, d);
 	if (ic->type == 8 || ic->type == 0) {
@@ -260,9 +293,35 @@ static void an_frame(struct an_ctx *c, const struct pcapng_pkt *p)
 	}
 }
 
+/* Frames from a virtual MAC whose address names no single node (a gratuitous ARP for the
+ * VIP, RFC 2281 §5.6 action I / RFC 3768 §6.4.2) belong to the router that holds the
+ * vMAC: the sender of the nearest HSRP Active Hello / VRRP advert from that MAC. */
+static void an_name_vmac_senders(struct ev_list *out, size_t from)
+{
+	for (size_t i = from; i < out->n; i++) {
+		struct ev *a = &out->v[i];
+		if (a->type != EV_ARP || a->node[0])
+			continue;
+		const struct ev *best = NULL;
+		int64_t bd = 0;
+		for (size_t j = from; j < out->n; j++) {
+			const struct ev *h = &out->v[j];
+			if (!((h->type == EV_HSRP && h->fhrp_state == HSRP_ACTIVE) || (h->type == EV_VRRP && h->value)) ||
+			    !h->node[0] || memcmp(h->eth_src, a->eth_src, 6))
+				continue;
+			int64_t d = h->t_ns > a->t_ns ? h->t_ns - a->t_ns : a->t_ns - h->t_ns;
+			if (!best || d < bd)
+				best = h, bd = d;
+		}
+		if (best)
+			snprintf(a->node, sizeof(a->node), "%s", best->node);
+	}
+}
+
 int an_file(const char *path, const char *link, const struct lab_topo *t, struct an_keys *k,
 	    struct ev_list *out, struct an_stats *st, char *err, size_t errlen)
 {
+	const size_t first_ev = out->n;
 	struct pcapng_reader *r;
 	struct pcapng_pkt p;
 	struct an_ctx *c;
@@ -293,6 +352,7 @@ int an_file(const char *path, const char *link, const struct lab_topo *t, struct
 	}
 	if (rc < 0)
 		st->malformed++;
+	an_name_vmac_senders(out, first_ev);
 	free(c);
 	pcapng_close_read(r);
 	return 0;

@@ -51,6 +51,26 @@ struct ev {
 	uint32_t msgid;
 	int32_t value;           /* VRRP/HSRP priority; PING rtt_us (−1 lost) */
 	char state[16];          /* VRRP/HSRP state, SA state */
+	/* Captured frames (analyze/): what the FHRP conformance checks (analyze/an_fhrp.h)
+	 * read. frame = number of the frame in its link's pcapng file (1-based, as
+	 * Wireshark numbers it); eth_src = Ethernet source (zero without Ethernet). */
+	uint32_t frame;
+	uint8_t eth_src[6];
+	uint8_t ttl;             /* IP TTL */
+	uint16_t dport;          /* UDP destination port (HSRP) */
+	uint16_t l7_len;         /* HSRP/VRRP message bytes */
+	uint8_t ver;             /* HSRP 1|2 (v1 carries 0 on the wire), VRRP 2|3 */
+	uint8_t op;              /* HSRP opcode, VRRP type, ARP opcode, ICMP type */
+	uint8_t fhrp_state;      /* HSRP: enum hsrp_state */
+	uint16_t group;          /* HSRP group, VRRP VRID */
+	uint32_t hello_ms, hold_ms;   /* HSRP Hello/Hold; VRRP AdverInt in hello_ms */
+	uint32_t vip;            /* HSRP VIP, VRRP first address; ARP sender IP */
+	uint8_t nvips;           /* VRRP address count */
+	uint32_t vips[4];        /* VRRP addresses (first four) */
+	int8_t cksum_bad;        /* VRRP checksum did not verify */
+	int8_t tlv_ok;           /* HSRPv2: the first TLV is Group State (type 1, length 40) */
+	int8_t garp;             /* ARP: gratuitous (sender IP = target IP) */
+	uint8_t arp_sha[6];      /* ARP sender hardware address */
 };
 
 struct ev_list {

@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include "run.h"
 #include "../../reference/codec/isakmp.h"
+#include "../analyze/an_fhrp.h"
+#include "../../reference/codec/hsrp.h"
 
 #define NS 1e9
 
@@ -91,6 +93,8 @@ static int sel_match(const struct tc_sel *s, const struct ev *e)
 		return 0;
 	if (s->to[0] && strcmp(s->to, e->peer))
 		return 0;
+	if (s->has_group && ((e->type != EV_HSRP && e->type != EV_VRRP) || e->group != s->group))
+		return 0;
 	switch (s->kind) {
 	case SEL_MM:
 		return e->type == EV_IKE && e->exch == ISAKMP_EXCH_MAIN && (!s->msgno || e->msgno == s->msgno);
@@ -127,6 +131,18 @@ static int sel_match(const struct tc_sel *s, const struct ev *e)
 		return e->type == EV_LOG && strstr(e->text, s->text);
 	case SEL_STATE:
 		return e->type == EV_STATE && (strstr(e->state, s->text) || strstr(e->text, s->text));
+	case SEL_HSRP_HELLO:
+		return e->type == EV_HSRP && e->op == HSRP_OP_HELLO;
+	case SEL_HSRP_COUP:
+		return e->type == EV_HSRP && e->op == HSRP_OP_COUP;
+	case SEL_HSRP_RESIGN:
+		return e->type == EV_HSRP && e->op == HSRP_OP_RESIGN;
+	case SEL_HSRP_ACTIVE:
+		return e->type == EV_HSRP && e->op == HSRP_OP_HELLO && e->fhrp_state == HSRP_ACTIVE;
+	case SEL_VRRP_ADVERT:
+		return e->type == EV_VRRP && e->value != 0;
+	case SEL_VRRP_PRIO0:
+		return e->type == EV_VRRP && e->value == 0;
 	}
 	return 0;
 }
@@ -282,6 +298,108 @@ static void eval_esp_spi(const struct run *r, const struct tc_expect *x, struct 
 	} else {
 		o->status = after_old == after_n ? EXP_PASS : EXP_FAIL;
 	}
+}
+
+/* `expect hsrp hello-interval …`: every gap between two consecutive Hellos of one router
+ * (per group and link) in the same state, with no Coup/Resign of the group between them
+ * (those send at once, RFC 2281 §5.7), lies in the window (hsrp-hello-gap(NODE): RFC 2281
+ * §5.4's jittered Hello timer). */
+static void eval_hello_interval(const struct run *r, const struct tc_expect *x, struct exp_result *o)
+{
+	int64_t a = x->after[0] ? anchor_ns(r, x->after) : r->t0_ns;
+	int64_t b = x->before[0] ? anchor_ns(r, x->before) : INT64_MAX;
+	double lo, hi;
+	char desc[sizeof(o->window)];
+	if (expect_window(r, &x->win, a, &lo, &hi, desc, sizeof(desc))) {
+		o->status = EXP_ERROR;
+		snprintf(o->detail, sizeof(o->detail), "cannot compute the window %s: %s", x->win.text, desc);
+		return;
+	}
+	snprintf(o->window, sizeof(o->window), "every Hello gap in %s", desc);
+	struct { uint32_t ip; unsigned group; char link[32]; int64_t t, coup; int state; } last[32];
+	int nl = 0;
+	long gaps = 0, out = 0;
+	double gmin = 0, gmax = 0;
+	int64_t coup = 0;
+	for (size_t i = 0; i < r->ev.n; i++) {
+		const struct ev *e = &r->ev.v[i];
+		if (e->type != EV_HSRP || e->t_ns < a || e->t_ns >= b)
+			continue;
+		if (e->op == HSRP_OP_COUP || e->op == HSRP_OP_RESIGN)
+			coup = e->t_ns;
+		struct tc_sel hs = x->sel;
+		hs.kind = SEL_HSRP_HELLO;
+		if (!sel_match(&hs, e))
+			continue;
+		int k;
+		for (k = 0; k < nl; k++)
+			if (last[k].ip == e->src_ip && last[k].group == e->group && !strcmp(last[k].link, e->link))
+				break;
+		if (k == nl) {
+			if (nl == 32)
+				continue;
+			last[nl].ip = e->src_ip;
+			last[nl].group = e->group;
+			snprintf(last[nl].link, sizeof(last[nl].link), "%s", e->link);
+			last[nl].t = 0;
+			nl++;
+		} else if (last[k].state == e->fhrp_state && last[k].t > coup) {
+			double g = (e->t_ns - last[k].t) / NS;
+			if (!gaps || g < gmin)
+				gmin = g;
+			if (!gaps || g > gmax)
+				gmax = g;
+			gaps++;
+			if (g < lo || g > hi) {
+				if (!out++) {
+					set_measured(r, o, e->t_ns);
+					snprintf(o->detail, sizeof(o->detail), "first outside: %.3f s before %s's Hello at "
+						 "+%.3f s (%s frame %u)", g, e->node, (e->t_ns - r->t0_ns) / NS, e->link, e->frame);
+				}
+			}
+		}
+		last[k].t = e->t_ns;
+		last[k].state = e->fhrp_state;
+	}
+	snprintf(o->measured, sizeof(o->measured), "%ld gaps, %.3f-%.3f s, %ld outside", gaps, gmin, gmax, out);
+	o->status = gaps && !out ? EXP_PASS : EXP_FAIL;
+	if (!gaps)
+		snprintf(o->detail, sizeof(o->detail), "no two consecutive Hellos in one state to measure");
+}
+
+/* `expect hsrp vmac-only-active …` (RFC 2281 §6.1: the virtual MAC if and only if Active)
+ * and `expect vrrp vmac-only …` (RFC 3768 §7.3: every advert from 00-00-5E-00-01-VRID). */
+static void eval_vmac(const struct run *r, const struct tc_expect *x, struct exp_result *o)
+{
+	int64_t a = x->after[0] ? anchor_ns(r, x->after) : INT64_MIN;
+	int64_t b = x->before[0] ? anchor_ns(r, x->before) : INT64_MAX;
+	const int hsrp = x->kind == EXPK_HSRP_VMAC;
+	long n = 0, bad = 0;
+	snprintf(o->window, sizeof(o->window), "%s", hsrp ? "source MAC 0000.0c07.acXX (v2 0000.0c9f.fXXX) on Active "
+		 "Hellos only" : "every advert from 00-00-5E-00-01-VRID");
+	for (size_t i = 0; i < r->ev.n; i++) {
+		const struct ev *e = &r->ev.v[i];
+		struct tc_sel hs = x->sel;
+		hs.kind = hsrp ? SEL_HSRP_HELLO : SEL_VRRP_ADVERT;
+		if (e->t_ns < a || e->t_ns >= b || !sel_match(&hs, e))
+			continue;
+		uint8_t vm[6];
+		if (hsrp)
+			an_hsrp_vmac(e->ver, e->group, vm);
+		else
+			an_vrrp_vmac(e->group, vm);
+		int from_vmac = !memcmp(e->eth_src, vm, 6);
+		int want = hsrp ? e->fhrp_state == HSRP_ACTIVE : 1;
+		n++;
+		if (from_vmac != want && !bad++) {
+			set_measured(r, o, e->t_ns);
+			snprintf(o->detail, sizeof(o->detail), "%s at +%.3f s (%s frame %u): %s from %02x:%02x:%02x:%02x:%02x:%02x",
+				 e->node, (e->t_ns - r->t0_ns) / NS, e->link, e->frame, e->state, e->eth_src[0],
+				 e->eth_src[1], e->eth_src[2], e->eth_src[3], e->eth_src[4], e->eth_src[5]);
+		}
+	}
+	snprintf(o->measured, sizeof(o->measured), "%ld %s, %ld from the wrong MAC", n, hsrp ? "Hellos" : "adverts", bad);
+	o->status = n && !bad ? EXP_PASS : EXP_FAIL;
 }
 
 /* Rows of a key table as tshark -o uat: options (one per row). */
@@ -463,6 +581,82 @@ static void eval_ping(const struct run *r, const struct tc_expect *x, struct exp
 	judge(x, o, dt, lo, hi);
 }
 
+
+/* --- RFC conformance of the captured HSRP/VRRP (CONFORMANCE.md §6, 40–59) -------------- */
+
+/* A failure counts when the sender runs refgw (the implementation under test) or is not a
+ * node with daemons; keepalived & co. deviating (keepalived sends VRRP from the interface
+ * MAC unless use_vmac) is reported as waived. */
+static int conf_counted(const char *node, void *arg)
+{
+	const struct run *r = arg;
+	const struct node_spec *s = node[0] ? tc_node_spec(r->tc, node) : NULL;
+	return !s || !s->ndaemons || node_has_daemon(s, "refgw");
+}
+
+/* Whether an unjudged row (not applicable / waived) fails a run: no — the runner's verdict
+ * counts every status but pass, so these rows are EXP_PASS with the word up front. */
+#define CONF_UNJUDGED EXP_PASS
+
+/* One row per assertion 40–59 after the expectations, when the run captured any HSRP or
+ * VRRP frame (a run without lists none). */
+static void eval_conformance(struct run *r)
+{
+	struct an_fhrp_cfg cfg[LAB_MAX_NODES * 8];
+	int ncfg = 0, any = 0;
+	for (size_t i = 0; i < r->ev.n && !any; i++)
+		any = r->ev.v[i].src == EV_SRC_CAPTURE && (r->ev.v[i].type == EV_HSRP || r->ev.v[i].type == EV_VRRP);
+	if (!any)
+		return;
+	for (int n = 0; n < r->tc->topo.nnodes && n < LAB_MAX_NODES; n++) {
+		struct tcwin_fhrp g[8];
+		int ng = tcwin_node_fhrp(r->tc, r->tc->topo.nodes[n].name, g, 8);
+		for (int k = 0; k < ng && ncfg < (int)(sizeof(cfg) / sizeof(cfg[0])); k++, ncfg++) {
+			snprintf(cfg[ncfg].node, sizeof(cfg[ncfg].node), "%s", r->tc->topo.nodes[n].name);
+			cfg[ncfg].vrrp = g[k].vrrp;
+			cfg[ncfg].group = g[k].group;
+			cfg[ncfg].preempt = g[k].preempt;
+		}
+	}
+	double tol = TCWIN_SLACK_S * r->scale;
+	struct an_fhrp_opts o = { .scale = r->scale, .tol_s = tol < TCWIN_MIN_REAL_S ? TCWIN_MIN_REAL_S : tol,
+				  .cfg = cfg, .ncfg = ncfg, .counted = conf_counted, .arg = r };
+	struct an_chk c[AN_FHRP_N];
+	an_fhrp_check(&r->ev, &o, c);
+	for (int i = 0; i < AN_FHRP_N && r->nres < (int)(sizeof(r->res) / sizeof(r->res[0])); i++) {
+		struct exp_result *x = &r->res[r->nres++];
+		memset(x, 0, sizeof(*x));
+		snprintf(x->name, sizeof(x->name), "conformance #%d %s [%s]", c[i].id, c[i].title, c[i].rfc);
+		snprintf(x->file, sizeof(x->file), "%s/testcase.conf", r->tc->dir);
+		snprintf(x->window, sizeof(x->window), "%s (CONFORMANCE.md §6 #%d, every captured link)", c[i].rfc,
+			 c[i].id);
+		switch (c[i].status) {
+		case AN_CHK_NA:
+			x->status = CONF_UNJUDGED;
+			snprintf(x->measured, sizeof(x->measured), "not applicable: nothing in the captures to judge");
+			snprintf(x->detail, sizeof(x->detail), "%s", c[i].detail);
+			continue;
+		case AN_CHK_PASS:
+			x->status = EXP_PASS;
+			snprintf(x->measured, sizeof(x->measured), "%lu judged, all pass", c[i].checked);
+			break;
+		case AN_CHK_FAIL:
+			x->status = EXP_FAIL;
+			snprintf(x->measured, sizeof(x->measured), "%lu of %lu judged fail", c[i].failed, c[i].checked);
+			break;
+		case AN_CHK_WAIVED:
+			x->status = CONF_UNJUDGED;
+			snprintf(x->measured, sizeof(x->measured), "waived: %lu deviations by daemons not under test "
+				 "(%lu judged)", c[i].waived, c[i].checked);
+			break;
+		}
+		set_measured(r, x, c[i].t_ns);
+		snprintf(x->detail, sizeof(x->detail), "%s frame %u at +%.3f s%s%s%s%s", c[i].link, c[i].frame,
+			 (c[i].t_ns - r->t0_ns) / NS, c[i].detail[0] ? ": " : "", c[i].detail,
+			 c[i].waived_detail[0] ? "; waived: " : "", c[i].waived_detail);
+	}
+}
+
 void expect_evaluate(struct run *r)
 {
 	for (int i = 0; i < r->tc->nexp && r->nres < (int)(sizeof(r->res) / sizeof(r->res[0])); i++) {
@@ -503,9 +697,17 @@ void expect_evaluate(struct run *r)
 		case EXPK_TSHARK_CLEAN:
 			eval_tshark(r, o);
 			break;
+		case EXPK_HSRP_HELLO_INTERVAL:
+			eval_hello_interval(r, x, o);
+			break;
+		case EXPK_HSRP_VMAC:
+		case EXPK_VRRP_VMAC:
+			eval_vmac(r, x, o);
+			break;
 		default:
 			eval_ping(r, x, o, &r->exp_ns[i]);
 			break;
 		}
 	}
+	eval_conformance(r);
 }

@@ -390,9 +390,9 @@ int node_spec_parse(const char *path, char *text, struct node_spec *n, char *err
 		dpd_cfg_from_ios(&cfg->keepalive, &n->dpd);
 		ios_cfg_free(cfg);
 	}
-	if (n->config[0] && !node_has_daemon(n, "refgw"))
-		return fail(err, errlen, path, n->config_line, "'config FILE' is for refgw nodes "
-			    "(add 'daemon refgw')");
+	if (n->config[0] && !node_has_daemon(n, "refgw") && !node_has_daemon(n, "bird"))
+		return fail(err, errlen, path, n->config_line, "'config FILE' is for refgw and bird nodes "
+			    "(add 'daemon refgw', or 'daemon bird' for an OSPF router from its `router ospf`)");
 	if (n->has_ike && !n->ike_proposal[0])
 		snprintf(n->ike_proposal, sizeof(n->ike_proposal), "aes128-sha1-modp2048");
 	if (n->has_ike && !n->esp_proposal[0])

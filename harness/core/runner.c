@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "run.h"
 #include "../analyze/analyze.h"
+#include "rt_show.h"
 
 volatile sig_atomic_t run_interrupted;
 
@@ -87,12 +88,20 @@ static int setup_drivers(struct run *r)
 		r->ndrv[i] = 0;
 		if (!s->name[0])
 			continue;
-		for (int d = 0; d < s->ndaemons; d++) {
+		/* the node's daemons, and BIRD beside a refgw whose config has `router ospf` */
+		const char *daemons[NODE_MAX_DAEMONS];
+		char derr[512];
+		int nd = driver_node_daemons(s, daemons, derr, sizeof(derr));
+		if (nd < 0) {
+			snprintf(r->error, sizeof(r->error), "%s", derr);
+			return -1;
+		}
+		for (int d = 0; d < nd; d++) {
 			struct drv_node *n = &r->drv[i][r->ndrv[i]++];
 			memset(n, 0, sizeof(*n));
-			n->drv = driver_find(s->daemons[d]);
+			n->drv = driver_find(daemons[d]);
 			if (!n->drv) {
-				snprintf(r->error, sizeof(r->error), "%s: no driver '%s' in this build", s->file, s->daemons[d]);
+				snprintf(r->error, sizeof(r->error), "%s: no driver '%s' in this build", s->file, daemons[d]);
 				return -1;
 			}
 			n->spec = s;
@@ -100,7 +109,7 @@ static int setup_drivers(struct run *r)
 			lab_ns_name(&r->lab, i, n->ns_name, sizeof(n->ns_name));
 			n->ns_fd = r->lab.node_fd[i];
 			n->time_scale = r->scale;
-			snprintf(n->dir, sizeof(n->dir), "%s/nodes/%s/%s", r->out_dir, s->name, s->daemons[d]);
+			snprintf(n->dir, sizeof(n->dir), "%s/nodes/%s/%s", r->out_dir, s->name, daemons[d]);
 			if (mkdir_p(n->dir)) {
 				snprintf(r->error, sizeof(r->error), "cannot create %s: %s", n->dir, strerror(errno));
 				return -1;
@@ -206,57 +215,102 @@ static int sa_state(struct run *r, const struct tc_action *a, char *desc, size_t
 	return ike > 0 && ipsec > 0;
 }
 
+static void progress(struct run *r, int64_t deadline, const struct tc_action *next);
+
 /* Routes of a node's kernel tables (all but `local`), read by rtnetlink from a thread
  * inside the node's namespace. */
-static int snapshot_in_ns(void *arg)
+struct route_read { struct rt_list *l; char err[256]; };
+
+static int routes_in_ns(void *arg)
 {
-	char err[LAB_ERR_MAX];
-	return lab_root_snapshot(arg, err, sizeof(err));
+	struct route_read *rr = arg;
+	return rt_kern_read(rr->l, RT_KERN_ALL, rr->err, sizeof(rr->err));
 }
 
-static void check_route(struct run *r, const struct tc_action *a, char *desc, size_t len)
+/* A kernel route of the node matching every condition of a check/wait route action:
+ * 1 (its description in found), 0 none, -1 the routes could not be read. */
+static int route_match(struct run *r, const struct tc_action *a, char *found, size_t len)
 {
 	int node = lab_find_node(&r->tc->topo, a->node);
-	struct lab_root_snapshot *s = calloc(1, sizeof(*s));
-	char want[64], dev[20] = "", name[200], found[256] = "";
+	struct route_read rr = { calloc(1, sizeof(struct rt_list)), "" };
+	char dev[20] = "", b1[16], b2[16];
 	int hit = 0;
 
-	snprintf(want, sizeof(want), "%u.%u.%u.%u/%d ", a->prefix >> 24, (a->prefix >> 16) & 255,
-		 (a->prefix >> 8) & 255, a->prefix & 255, a->plen);
 	if (a->dev[0]) {
 		int i = lab_find_if(&r->tc->topo.nodes[node], a->dev);
-		snprintf(dev, sizeof(dev), " dev %s ", i >= 0 ? r->tc->topo.nodes[node].ifs[i].linux_name : a->dev);
+		snprintf(dev, sizeof(dev), "%s", i >= 0 ? r->tc->topo.nodes[node].ifs[i].linux_name : a->dev);
 	}
-	if (!s || lab_in_ns(r->lab.node_fd[node], snapshot_in_ns, s)) {
-		snprintf(desc, len, "cannot read the routes of %s", a->node);
-		free(s);
-		return;
+	if (!rr.l || lab_in_ns(r->lab.node_fd[node], routes_in_ns, &rr)) {
+		snprintf(found, len, "cannot read the routes of %s: %s", a->node, rr.err);
+		free(rr.l);
+		return -1;
 	}
-	for (int i = 0; i < s->nroutes; i++) {
-		const char *rt = s->routes[i];
-		char via[32];
-		snprintf(via, sizeof(via), " via %u.%u.%u.%u ", a->via >> 24, (a->via >> 16) & 255, (a->via >> 8) & 255,
-			 a->via & 255);
-		if (strncmp(rt, want, strlen(want)) || strstr(rt, " table 255"))
+	for (int i = 0; i < rr.l->n && !hit; i++) {
+		const struct rt_entry *e = &rr.l->e[i];
+		int p;
+		if (e->dst != a->prefix || e->plen != a->plen || (a->has_tag && e->tag != a->tag) ||
+		    (a->has_rtype && (int)e->kind != a->rtype))
 			continue;
-		char padded[112];
-		snprintf(padded, sizeof(padded), "%s ", rt);
-		if ((a->via && !strstr(padded, via)) || (dev[0] && !strstr(padded, dev)))
+		for (p = 0; p < e->npaths; p++)
+			if ((!a->via || e->paths[p].via == a->via) && (!dev[0] || !strcmp(e->paths[p].ifname, dev)))
+				break;
+		if (p == e->npaths)
 			continue;
 		hit = 1;
-		snprintf(found, sizeof(found), "%s", rt);
-		break;
+		snprintf(b1, sizeof(b1), "%u.%u.%u.%u", e->dst >> 24, (e->dst >> 16) & 255, (e->dst >> 8) & 255,
+			 e->dst & 255);
+		snprintf(b2, sizeof(b2), "%u.%u.%u.%u", e->paths[p].via >> 24, (e->paths[p].via >> 16) & 255,
+			 (e->paths[p].via >> 8) & 255, e->paths[p].via & 255);
+		snprintf(found, len, "%s/%u%s%s dev %s proto %u metric %u tag %u (%s)", b1, e->plen,
+			 e->paths[p].via ? " via " : "", e->paths[p].via ? b2 : "", e->paths[p].ifname, e->protocol,
+			 e->kmetric, e->tag, rt_kind_code(e->kind));
 	}
-	snprintf(name, sizeof(name), "check route %s %.*s%s%s%s", a->node, (int)strlen(want) - 1, want,
-		 a->absent ? " absent" : "", a->dev[0] ? " dev " : "", a->dev);
-	struct exp_result *o = add_result(r, a, name);
-	if (o) {
-		o->status = hit != a->absent ? EXP_PASS : EXP_FAIL;
-		snprintf(o->measured, sizeof(o->measured), "%s", hit ? found : "no such route");
-		snprintf(o->window, sizeof(o->window), "at +%.1f s", (ev_now_ns() - r->t0_ns) / 1e9);
+	if (!hit)
+		snprintf(found, len, "no such route");
+	free(rr.l);
+	return hit;
+}
+
+/* check route (once) / wait route (polls every 200 ms until it holds or the timeout): a
+ * result like an expectation's; the action anchors when it is done. */
+static void check_route(struct run *r, const struct tc_action *a, char *desc, size_t len)
+{
+	char name[200], found[256] = "", cond[120] = "";
+	const int wait = a->kind == ACT_WAIT_ROUTE;
+	int64_t until = ev_now_ns() + (int64_t)(a->timeout_s * 1e9);
+	int hit;
+
+	for (;;) {
+		hit = route_match(r, a, found, sizeof(found));
+		if (!wait || (hit >= 0 && hit != a->absent) || ev_now_ns() > until || run_interrupted)
+			break;
+		struct timespec ts = { 0, 200000000 };
+		nanosleep(&ts, NULL);
+		progress(r, until, a);
 	}
-	snprintf(desc, len, "%s: %s", name, hit ? found : "no such route");
-	free(s);
+	if (a->via)
+		snprintf(cond, sizeof(cond), " via %u.%u.%u.%u", a->via >> 24, (a->via >> 16) & 255, (a->via >> 8) & 255,
+			 a->via & 255);
+	size_t o = strlen(cond);
+	if (a->dev[0])
+		o += (size_t)snprintf(cond + o, sizeof(cond) - o, " dev %s", a->dev);
+	if (a->has_tag && o < sizeof(cond))
+		o += (size_t)snprintf(cond + o, sizeof(cond) - o, " tag %u", a->tag);
+	if (a->has_rtype && o < sizeof(cond))
+		snprintf(cond + o, sizeof(cond) - o, " type %s", rt_kind_code((enum rt_kind)a->rtype));
+	snprintf(name, sizeof(name), "%s route %s %u.%u.%u.%u/%d%s%s", wait ? "wait" : "check", a->node,
+		 a->prefix >> 24, (a->prefix >> 16) & 255, (a->prefix >> 8) & 255, a->prefix & 255, a->plen, cond,
+		 a->absent ? " absent" : "");
+	struct exp_result *o2 = add_result(r, a, name);
+	if (o2) {
+		o2->status = hit >= 0 && hit != a->absent ? EXP_PASS : EXP_FAIL;
+		snprintf(o2->measured, sizeof(o2->measured), "%s", found);
+		if (wait)
+			snprintf(o2->window, sizeof(o2->window), "within %.1f s", a->timeout_s);
+		else
+			snprintf(o2->window, sizeof(o2->window), "at +%.1f s", (ev_now_ns() - r->t0_ns) / 1e9);
+	}
+	snprintf(desc, len, "%s: %s", name, found);
 }
 
 /* --- timeline ------------------------------------------------------------------ */
@@ -456,6 +510,7 @@ static int do_action(struct run *r, int idx)
 		break;
 	}
 	case ACT_CHECK_ROUTE:
+	case ACT_WAIT_ROUTE:
 		check_route(r, a, desc, sizeof(desc));
 		break;
 	case ACT_END:
@@ -468,6 +523,7 @@ static int do_action(struct run *r, int idx)
 	 * does an nftables drop: it takes effect when its rule is in, and a packet sent
 	 * while the rule was being installed still passes. */
 	r->act_ns[idx] = a->kind == ACT_WAIT_SA || a->kind == ACT_CHECK_SA || a->kind == ACT_CHECK_ROUTE ||
+			 a->kind == ACT_WAIT_ROUTE ||
 			 a->kind == ACT_DROP || a->kind == ACT_UNDROP ? ev_now_ns() : began;
 	add_event(r, EV_ACTION, a->node, a->name, "%s", desc);
 	say(r, "%s%s%s", a->name[0] ? a->name : "", a->name[0] ? ": " : "", desc);
@@ -654,13 +710,18 @@ int run_testcase(struct run *r)
 	ev_list_init(&r->ev);
 
 	/* refuse what cannot run: a driver missing here, a daemon that cannot be scaled */
-	for (int i = 0; i < tc->topo.nnodes; i++)
-		for (int d = 0; tc->nodes[i].name[0] && d < tc->nodes[i].ndaemons; d++) {
-			const struct driver *drv = driver_find(tc->nodes[i].daemons[d]);
+	for (int i = 0; i < tc->topo.nnodes; i++) {
+		const char *daemons[NODE_MAX_DAEMONS];
+		int nd = tc->nodes[i].name[0] ? driver_node_daemons(&tc->nodes[i], daemons, err, sizeof(err)) : 0;
+		if (nd < 0) {
+			snprintf(r->error, sizeof(r->error), "%s", err);
+			return 2;
+		}
+		for (int d = 0; d < nd; d++) {
+			const struct driver *drv = driver_find(daemons[d]);
 			char why[256] = "";
 			if (!drv) {
-				snprintf(r->error, sizeof(r->error), "%s: no driver '%s'", tc->nodes[i].file,
-					 tc->nodes[i].daemons[d]);
+				snprintf(r->error, sizeof(r->error), "%s: no driver '%s'", tc->nodes[i].file, daemons[d]);
 				return 2;
 			}
 			int av = drv->available(why, sizeof(why));
@@ -678,6 +739,7 @@ int run_testcase(struct run *r)
 				return 2;
 			}
 		}
+	}
 
 	if (lab_clean_stale(err, sizeof(err)) < 0)
 		say(r, "warning: cleaning stale labs: %s", err);

@@ -2,6 +2,65 @@
 #include <stdio.h>
 #include <string.h>
 #include "tcwin.h"
+#include "ios_cfg.h"
+
+int tcwin_node_fhrp(const struct testcase *tc, const char *node, struct tcwin_fhrp *out, int max)
+{
+	const struct node_spec *s = tc_node_spec(tc, node);
+	int n = 0;
+	if (!s)
+		return 0;
+	for (int i = 0; i < s->nvrrp && n < max; i++, n++) {
+		const struct node_vrrp *v = &s->vrrp[i];
+		memset(&out[n], 0, sizeof(out[n]));
+		out[n].vrrp = 1;
+		out[n].group = (unsigned)v->vrid;
+		out[n].version = (unsigned)v->version;
+		out[n].priority = v->priority;
+		out[n].preempt = v->preempt;
+		out[n].adver_s = v->adver_int_s > 0 ? v->adver_int_s : 1.0;
+		const char *b = strrchr(s->file, '/');
+		snprintf(out[n].src, sizeof(out[n].src), "%s:%d", b ? b + 1 : s->file, v->line);
+	}
+	if (!s->config[0] || n >= max)
+		return n;
+	char err[256];
+	struct ios_cfg *cfg = ios_cfg_load_file(s->config, err, sizeof(err));
+	if (!cfg)
+		return n;
+	const char *b = strrchr(s->config, '/');
+	for (int i = 0; i < cfg->nfhrp && i < IOS_MAX_FHRP && n < max; i++, n++) {
+		const struct ios_fhrp *f = &cfg->fhrp[i];
+		memset(&out[n], 0, sizeof(out[n]));
+		out[n].vrrp = f->proto == IOS_FHRP_VRRP;
+		out[n].group = f->group;
+		out[n].version = f->version;
+		out[n].priority = (int)f->priority;
+		out[n].preempt = f->preempt;
+		/* RFC 2281 §5.1 defaults 3 / 10 s; RFC 3768 §5.3.7 1 s */
+		out[n].hello_s = f->hello_ms ? f->hello_ms / 1000.0 : 3.0;
+		out[n].hold_s = f->hold_ms ? f->hold_ms / 1000.0 : 10.0;
+		out[n].adver_s = f->adver_ms ? f->adver_ms / 1000.0 : 1.0;
+		snprintf(out[n].src, sizeof(out[n].src), "%s:%d", b ? b + 1 : s->config, f->line);
+	}
+	ios_cfg_free(cfg);
+	return n;
+}
+
+/* The node's first group of one protocol; -1 (out->what saying why) when it has none. */
+static int first_group(const struct testcase *tc, const char *node, int vrrp, struct tcwin_fhrp *g, struct tcwin *out)
+{
+	struct tcwin_fhrp all[8];
+	int n = tcwin_node_fhrp(tc, node, all, 8);
+	for (int i = 0; i < n; i++)
+		if (all[i].vrrp == vrrp) {
+			*g = all[i];
+			return 0;
+		}
+	snprintf(out->what, sizeof(out->what), "%s has no %s", node,
+		 vrrp ? "vrrp line nor `vrrp N` group in its configuration" : "`standby N` group in its configuration");
+	return -1;
+}
 
 /* DPD settings `d` of node s as its implementation runs them: the line as written, or
  * strongSwan's delay/timeout when strongSwan plays the node (drivers/drv_strongswan.c
@@ -105,17 +164,43 @@ int tcwin_eval_at(const struct testcase *tc, const struct tc_window *w, int upto
 		break;
 	}
 	case F_VRRP_TAKEOVER: {
-		if (!s || !s->nvrrp) {
-			snprintf(out->what, sizeof(out->what), "%s has no vrrp line", w->node);
+		/* the node file's vrrp line, else the refgw configuration's first `vrrp N` */
+		struct tcwin_fhrp g;
+		if (first_group(tc, w->node, 1, &g, out))
 			return -1;
-		}
-		const struct node_vrrp *v = &s->vrrp[0];
-		struct time_window tw = vrrp_takeover_window(v->version, v->priority, v->adver_int_s, 0);
+		int ver = g.version == 3 ? 3 : 2;
+		struct time_window tw = vrrp_takeover_window(ver, g.priority, g.adver_s, 0);
 		out->f_lo = tw.lo_s;
 		out->f_hi = tw.hi_s;
 		out->slack_s = TCWIN_SLACK_S;
-		snprintf(out->what, sizeof(out->what), "VRRPv%d prio %d adv %g s: MDI %.3f s", v->version, v->priority,
-			 v->adver_int_s, vrrp_master_down_s(v->version, v->priority, v->adver_int_s));
+		snprintf(out->what, sizeof(out->what), "VRRPv%d prio %d adv %g s: MDI %.3f s (%s)", ver, g.priority,
+			 g.adver_s, vrrp_master_down_s(ver, g.priority, g.adver_s), g.src);
+		break;
+	}
+	case F_HSRP_TAKEOVER: {
+		/* RFC 2281 §5.7 event c: Standby → Active within [Hold − Hello, Hold] of the failure */
+		struct tcwin_fhrp g;
+		if (first_group(tc, w->node, 0, &g, out))
+			return -1;
+		struct time_window tw = hsrp_takeover_window(g.hello_s, g.hold_s, 0);
+		out->f_lo = tw.lo_s;
+		out->f_hi = tw.hi_s;
+		out->slack_s = TCWIN_SLACK_S;
+		snprintf(out->what, sizeof(out->what), "HSRP group %u Hello %g s Hold %g s (%s)", g.group, g.hello_s,
+			 g.hold_s, g.src);
+		break;
+	}
+	case F_HSRP_HELLO_GAP: {
+		/* RFC 2281 §5.4: the Hello timer is jittered (fsm/windows.c: early, never late) */
+		struct tcwin_fhrp g;
+		if (first_group(tc, w->node, 0, &g, out))
+			return -1;
+		struct time_window tw = hsrp_hello_gap_window(g.hello_s, 0);
+		out->f_lo = tw.lo_s;
+		out->f_hi = tw.hi_s;
+		out->slack_s = TCWIN_SLACK_S;
+		snprintf(out->what, sizeof(out->what), "HSRP group %u Hello %g s, jitter up to %g s early (%s)", g.group,
+			 g.hello_s, hsrp_hello_jitter_max_s(g.hello_s), g.src);
 		break;
 	}
 	default:

@@ -37,4 +37,18 @@ int tcwin_eval(const struct testcase *tc, const struct tc_window *w, double scal
  * that changed DPD moves the dpd-* windows anchored after it (tc_node_dpd_after). */
 int tcwin_eval_at(const struct testcase *tc, const struct tc_window *w, int upto, double scale, struct tcwin *out);
 
+/* One HSRP/VRRP group of a node as its files say: the node file's `vrrp` lines, then the
+ * refgw configuration's `standby N …` / `vrrp N …` groups (reference/cfg struct ios_fhrp,
+ * IOS defaults filled: Hello 3 s, Hold 10 s, AdverInt 1 s). */
+struct tcwin_fhrp {
+	int vrrp;                  /* 1 VRRP, 0 HSRP */
+	unsigned group, version;
+	int priority, preempt;
+	double hello_s, hold_s;    /* HSRP */
+	double adver_s;            /* VRRP */
+	char src[64];              /* "F1090-1.node:3", "7204VXR-1.cfg:60" */
+};
+/* Up to max groups of `node` into out; returns how many (0: none, or unreadable config). */
+int tcwin_node_fhrp(const struct testcase *tc, const char *node, struct tcwin_fhrp *out, int max);
+
 #endif

@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 #include "testcase.h"
 #include "tok.h"
+#include "tcwin.h"
 #include "../drivers/driver.h"
+#include "rt_show.h"
 
 struct pctx {
 	const char *file;
@@ -174,7 +176,7 @@ static int parse_action(struct pctx *c, struct testcase *tc, struct tok_line *t)
 {
 	static const char *form = "expected 'at [+]SECONDS ACTION …' where ACTION is start, stop, wait sa, ping, "
 				  "stop-ping, shutdown, no-shutdown, pull, plug, drop, undrop, kill, restart, "
-				  "initiate, clear, configure, check sa, check route or end";
+				  "initiate, clear, configure, check sa, check route, wait route or end";
 	if (tc->nact == TC_MAX_ACTIONS)
 		return fail(c, "more than %d actions", TC_MAX_ACTIONS);
 	struct tc_action *a = &tc->act[tc->nact];
@@ -202,28 +204,46 @@ static int parse_action(struct pctx *c, struct testcase *tc, struct tok_line *t)
 		snprintf(a->node, sizeof(a->node), "%s", w[0]);
 		if (check_node(c, tc, a->node, 1))
 			return -1;
-	} else if (!strcmp(k, "check") && n >= 1 && !strcmp(w[0], "route")) {
-		/* check route NODE PREFIX [via A.B.C.D] [dev IFNAME] | absent */
-		static const char *f = "expected 'check route NODE A.B.C.D/LEN [via A.B.C.D] [dev IFNAME]' or "
-				       "'check route NODE A.B.C.D/LEN absent'";
-		a->kind = ACT_CHECK_ROUTE;
+	} else if ((!strcmp(k, "check") || !strcmp(k, "wait")) && n >= 1 && !strcmp(w[0], "route")) {
+		/* check route NODE PREFIX [via A] [dev IF] [tag T] [type S|O|IA|E1|E2|N1|N2|C] [absent]
+		 * wait route NODE PREFIX [the same] timeout S — a route (or none with absent) matching
+		 * all the given conditions, in the node's kernel tables */
+		const int wait = !strcmp(k, "wait");
+		const char *f = wait ? "expected 'wait route NODE A.B.C.D/LEN [via A.B.C.D] [dev IFNAME] [tag T] "
+				       "[type S|O|IA|E1|E2|N1|N2|C] [absent] timeout SECONDS'" :
+				       "expected 'check route NODE A.B.C.D/LEN [via A.B.C.D] [dev IFNAME] [tag T] "
+				       "[type S|O|IA|E1|E2|N1|N2|C] [absent]'";
+		a->kind = wait ? ACT_WAIT_ROUTE : ACT_CHECK_ROUTE;
 		if (n < 3 || tok_prefix(w[2], &a->prefix, &a->plen))
 			return fail(c, "%s", f);
 		snprintf(a->node, sizeof(a->node), "%s", w[1]);
 		if (check_node(c, tc, a->node, 0))
 			return -1;
 		for (int i = 3; i < n; i++) {
+			enum rt_kind rk;
+			int tag;
 			if (!strcmp(w[i], "absent"))
 				a->absent = 1;
 			else if (i + 1 < n && !strcmp(w[i], "via") && !tok_ipv4(w[i + 1], &a->via))
 				i++;
 			else if (i + 1 < n && !strcmp(w[i], "dev"))
 				snprintf(a->dev, sizeof(a->dev), "%s", w[++i]);
+			else if (i + 1 < n && !strcmp(w[i], "tag") && !tok_int(w[i + 1], &tag) && tag >= 0) {
+				a->has_tag = 1;
+				a->tag = (unsigned)tag;
+				i++;
+			} else if (i + 1 < n && !strcmp(w[i], "type") && !rt_kind_parse(w[i + 1], &rk)) {
+				a->has_rtype = 1;
+				a->rtype = (int)rk;
+				i++;
+			} else if (wait && i + 1 < n && !strcmp(w[i], "timeout") && !tok_double(w[i + 1], &a->timeout_s) &&
+				   a->timeout_s > 0)
+				i++;
 			else
 				return fail(c, "%s, got '%s'", f, w[i]);
 		}
-		if (a->absent && (a->via || a->dev[0]))
-			return fail(c, "%s: 'absent' takes no 'via' or 'dev'", f);
+		if (wait && a->timeout_s <= 0)
+			return fail(c, "%s: the timeout is missing", f);
 	} else if (!strcmp(k, "wait") || !strcmp(k, "check")) {
 		/* wait sa NODE established|none [peer IP] [timeout S] */
 		const char *f = !strcmp(k, "wait") ?
@@ -360,7 +380,13 @@ static int parse_action(struct pctx *c, struct testcase *tc, struct tok_line *t)
 		if (check_node(c, tc, a->node, 0))
 			return -1;
 		const struct node_spec *s = tc_node_spec(tc, a->node);
-		if (!s || !node_has_daemon(s, a->daemon))
+		/* also the BIRD a refgw config with `router ospf` brings along */
+		const char *ds[NODE_MAX_DAEMONS];
+		char derr[512];
+		int nd = s ? driver_node_daemons(s, ds, derr, sizeof(derr)) : 0, runs = 0;
+		for (int i = 0; i < nd; i++)
+			runs |= !strcmp(ds[i], a->daemon);
+		if (!runs)
 			return fail(c, "node %s does not run '%s'", a->node, a->daemon);
 	} else if (!strcmp(k, "clear")) {
 		a->kind = ACT_CLEAR;
@@ -406,12 +432,16 @@ static int parse_sel(struct pctx *c, const struct testcase *tc, char **w, int n,
 		{ "vrrp", SEL_VRRP, 0 }, { "hsrp", SEL_HSRP, 0 }, { "garp", SEL_GARP, 0 }, { "arp", SEL_ARP, 0 },
 		{ "echo-request", SEL_ECHO_REQUEST, 0 }, { "echo-reply", SEL_ECHO_REPLY, 0 },
 		{ "log", SEL_LOG, 0 }, { "state", SEL_STATE, 0 },
+		{ "hsrp-hello", SEL_HSRP_HELLO, 0 }, { "hsrp-coup", SEL_HSRP_COUP, 0 },
+		{ "hsrp-resign", SEL_HSRP_RESIGN, 0 }, { "hsrp-active", SEL_HSRP_ACTIVE, 0 },
+		{ "vrrp-advert", SEL_VRRP_ADVERT, 0 }, { "vrrp-prio0", SEL_VRRP_PRIO0, 0 },
 	};
 	int i = 0;
 	memset(s, 0, sizeof(*s));
 	if (n < 1)
 		return fail(c, "expected an event kind (mm1…mm6, qm1…qm3, main-mode, quick-mode, r-u-there, "
-			    "r-u-there-ack, delete, notify, esp, vrrp, hsrp, garp, arp, echo-request, echo-reply, "
+			    "r-u-there-ack, delete, notify, esp, vrrp, vrrp-advert, vrrp-prio0, hsrp, hsrp-hello, "
+			    "hsrp-coup, hsrp-resign, hsrp-active, garp, arp, echo-request, echo-reply, "
 			    "log \"TEXT\", state \"TEXT\")");
 	size_t k;
 	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
@@ -419,7 +449,8 @@ static int parse_sel(struct pctx *c, const struct testcase *tc, char **w, int n,
 			break;
 	if (k == sizeof(kinds) / sizeof(kinds[0]))
 		return fail(c, "unknown event kind '%s' (expected mm1…mm6, qm1…qm3, main-mode, quick-mode, "
-			    "informational, r-u-there, r-u-there-ack, delete, notify, esp, vrrp, hsrp, garp, arp, "
+			    "informational, r-u-there, r-u-there-ack, delete, notify, esp, vrrp, vrrp-advert, "
+			    "vrrp-prio0, hsrp, hsrp-hello, hsrp-coup, hsrp-resign, hsrp-active, garp, arp, "
 			    "echo-request, echo-reply, log \"TEXT\", state \"TEXT\")", w[0]);
 	s->kind = kinds[k].kind;
 	s->msgno = kinds[k].msgno;
@@ -430,7 +461,24 @@ static int parse_sel(struct pctx *c, const struct testcase *tc, char **w, int n,
 		snprintf(s->text, sizeof(s->text), "%s", w[1]);
 		i = 2;
 	}
-	while (i + 1 < n && (!strcmp(w[i], "from") || !strcmp(w[i], "to"))) {
+	const int hsrp = s->kind == SEL_HSRP || (s->kind >= SEL_HSRP_HELLO && s->kind <= SEL_HSRP_ACTIVE);
+	const int vrrp = s->kind == SEL_VRRP || s->kind == SEL_VRRP_ADVERT || s->kind == SEL_VRRP_PRIO0;
+	while (i + 1 < n && (!strcmp(w[i], "from") || !strcmp(w[i], "to") || !strcmp(w[i], "group") ||
+			     !strcmp(w[i], "vrid"))) {
+		if (!strcmp(w[i], "group") || !strcmp(w[i], "vrid")) {
+			/* HSRP groups 0-4095 (v2), VRRP VRIDs 1-255 */
+			int g;
+			int is_group = !strcmp(w[i], "group");
+			if ((is_group && !hsrp) || (!is_group && !vrrp))
+				return fail(c, "'%s N' goes with %s events", w[i], is_group ? "HSRP (hsrp, hsrp-hello, …)" :
+					    "VRRP (vrrp, vrrp-advert, vrrp-prio0)");
+			if (tok_int(w[i + 1], &g) || g < (is_group ? 0 : 1) || g > (is_group ? 4095 : 255))
+				return fail(c, "expected '%s %s', got '%s'", w[i], is_group ? "0-4095" : "1-255", w[i + 1]);
+			s->has_group = 1;
+			s->group = (unsigned)g;
+			i += 2;
+			continue;
+		}
 		char *dst = !strcmp(w[i], "from") ? s->from : s->to;
 		snprintf(dst, LAB_NAME_MAX, "%s", w[i + 1]);
 		if (check_node(c, tc, dst, 0))
@@ -477,7 +525,7 @@ static int parse_window(struct pctx *c, const struct testcase *tc, const char *k
 	const int before = !strcmp(kw, "before");
 	char f[300];
 	snprintf(f, sizeof(f), "expected '%s dpd-detect(NODE)|dpd-probe-to-dead(NODE)|dpd-idle-to-probe(NODE)|"
-		 "vrrp-takeover(NODE)|hsrp-takeover(NODE) [plus LO..HI]'%s", kw,
+		 "vrrp-takeover(NODE)|hsrp-takeover(NODE)|hsrp-hello-gap(NODE) [plus LO..HI]'%s", kw,
 		 before ? " or 'before NAME'" : " or 'within LO..HI'");
 	memset(win, 0, sizeof(*win));
 	if (n < 1)
@@ -494,6 +542,8 @@ static int parse_window(struct pctx *c, const struct testcase *tc, const char *k
 			win->formula = F_VRRP_TAKEOVER;
 		else if (!strcmp(fn, "hsrp-takeover"))
 			win->formula = F_HSRP_TAKEOVER;
+		else if (!strcmp(fn, "hsrp-hello-gap"))
+			win->formula = F_HSRP_HELLO_GAP;
 		else
 			return fail(c, "%s; unknown formula '%s'", f, fn);
 		snprintf(win->node, sizeof(win->node), "%s", node);
@@ -504,11 +554,18 @@ static int parse_window(struct pctx *c, const struct testcase *tc, const char *k
 		     win->formula == F_DPD_IDLE_TO_PROBE) && !ever_dpd(tc, s, node))
 			return fail(c, "%s(%s): node %s has no DPD line (neither in its configuration nor from an "
 				    "earlier 'configure %s …')", fn, node, node, node);
-		if (win->formula == F_VRRP_TAKEOVER && (!s || !s->nvrrp))
-			return fail(c, "vrrp-takeover(%s): node %s has no vrrp line", node, node);
-		if (win->formula == F_HSRP_TAKEOVER)
-			return fail(c, "hsrp-takeover(%s): no node file can describe HSRP yet (it comes with "
-				    "refgw's HSRP); use vrrp-takeover or dpd-detect", node);
+		if (win->formula == F_VRRP_TAKEOVER || win->formula == F_HSRP_TAKEOVER ||
+		    win->formula == F_HSRP_HELLO_GAP) {
+			/* the node file's vrrp lines or its refgw configuration's groups */
+			struct tcwin_fhrp g[8];
+			int ng = tcwin_node_fhrp(tc, node, g, 8), has = 0, want = win->formula == F_VRRP_TAKEOVER;
+			for (int k = 0; k < ng; k++)
+				has |= g[k].vrrp == want;
+			if (!has)
+				return fail(c, "%s(%s): node %s has no %s", fn, node, node,
+					    want ? "vrrp line and no `vrrp N` group in its configuration" :
+					    "`standby N` group in its configuration (config FILE)");
+		}
 		*used = 1;
 		if (n >= 2 && !strcmp(w[1], "plus")) {
 			if (n < 3 || parse_range(w[2], &win->plus_lo, &win->plus_hi))
@@ -595,7 +652,8 @@ static int parse_expect_body(struct pctx *c, struct testcase *tc, struct tok_lin
 {
 	static const char *form = "expected 'expect none|some|first|count OP N EVENT …', "
 				  "'expect esp from NODE [to NODE] after NAME spi old|new' or "
-				  "'expect ping NAME outage|recovers|success|pattern …' or 'expect tshark clean'";
+				  "'expect ping NAME outage|recovers|success|pattern …', 'expect tshark clean', "
+				  "'expect hsrp hello-interval|vmac-only-active …' or 'expect vrrp vmac-only …'";
 	if (tc->nexp == TC_MAX_EXPECTS)
 		return fail(c, "more than %d expectations", TC_MAX_EXPECTS);
 	struct tc_expect *e = &tc->exp[tc->nexp];
@@ -661,6 +719,28 @@ static int parse_expect_body(struct pctx *c, struct testcase *tc, struct tok_lin
 				    "'expect ping NAME recovers after NAME before FORMULA(NODE)'");
 		if (e->kind == EXPK_PING_OUTAGE && (has_within || e->win_before))
 			return fail(c, "expected 'expect ping NAME outage after NAME until end' (no window)");
+		tc->nexp++;
+		return 0;
+	}
+	if ((!strcmp(w[0], "hsrp") || !strcmp(w[0], "vrrp")) && n >= 2 &&
+	    (!strcmp(w[1], "hello-interval") || !strcmp(w[1], "vmac-only-active") || !strcmp(w[1], "vmac-only"))) {
+		/* assertions over a span: hsrp hello-interval [from NODE] [group N] [after A] [before B]
+		 * within WINDOW; hsrp vmac-only-active …; vrrp vmac-only [from NODE] [vrid N] … */
+		static const char *sf = "expected 'expect hsrp hello-interval [from NODE] [group N] [after A] [before B] "
+					"within WINDOW', 'expect hsrp vmac-only-active [from NODE] [group N] [after A] "
+					"[before B]' or 'expect vrrp vmac-only [from NODE] [vrid N] [after A] [before B]'";
+		const int is_hsrp = !strcmp(w[0], "hsrp");
+		if (is_hsrp == !strcmp(w[1], "vmac-only"))
+			return fail(c, "%s", sf);
+		e->kind = !is_hsrp ? EXPK_VRRP_VMAC : !strcmp(w[1], "hello-interval") ? EXPK_HSRP_HELLO_INTERVAL :
+			  EXPK_HSRP_VMAC;
+		w[1] = w[0];   /* parse `hsrp|vrrp from … group …` as a selector */
+		if (parse_sel(c, tc, w + 1, n - 1, &used, &e->sel) ||
+		    parse_clauses(c, tc, w + 1 + used, n - 1 - used, e, &has_within, &has_spi, &has_until))
+			return -1;
+		if (e->sel.to[0] || has_spi || has_until || e->win_before ||
+		    (e->kind == EXPK_HSRP_HELLO_INTERVAL) != has_within)
+			return fail(c, "%s", sf);
 		tc->nexp++;
 		return 0;
 	}

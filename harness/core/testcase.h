@@ -21,7 +21,7 @@
 enum tc_act_kind {
 	ACT_START, ACT_STOP, ACT_WAIT_SA, ACT_PING, ACT_PING_STOP, ACT_SHUTDOWN, ACT_NO_SHUTDOWN,
 	ACT_PULL, ACT_PLUG, ACT_DROP, ACT_UNDROP, ACT_KILL, ACT_RESTART, ACT_INITIATE, ACT_CLEAR,
-	ACT_CHECK_SA, ACT_CHECK_ROUTE, ACT_CONFIGURE, ACT_END,
+	ACT_CHECK_SA, ACT_CHECK_ROUTE, ACT_WAIT_ROUTE, ACT_CONFIGURE, ACT_END,
 };
 
 struct tc_action {
@@ -50,6 +50,11 @@ struct tc_action {
 	unsigned via;              /* 0 = any next hop */
 	char dev[LAB_IOS_MAX];     /* IOS or Linux name ("ipsec0"), "" = any */
 	int absent;                /* the route must not be there */
+	int has_tag;               /* `tag T`: the kernel route's realm (IOS / OSPF route tag) */
+	unsigned tag;
+	int has_rtype;             /* `type S|O|IA|E1|E2|N1|N2|C` (enum rt_kind, route/rt_show.h) */
+	int rtype;
+	/* wait route: timeout_s above; polls until the route is there (or gone with absent) */
 	/* configure NODE "LINE"…: the lines for the node's gateway daemon (in `daemon`), in
 	 * order, and the node's DPD settings after them as refgw's configuration parser
 	 * reads them (a keepalive change applies to ISAKMP SAs established afterwards) */
@@ -68,12 +73,17 @@ enum tc_exp_kind {
 	EXPK_PING_SUCCESS,         /* ping P success OP N (percent) */
 	EXPK_PING_PATTERN,         /* ping P pattern .!!!! (IOS ping marks of the first echoes) */
 	EXPK_TSHARK_CLEAN,         /* tshark clean: every captured packet dissects without error */
+	EXPK_HSRP_HELLO_INTERVAL,  /* hsrp hello-interval …: every Hello gap of a router in one state in WINDOW */
+	EXPK_HSRP_VMAC,            /* hsrp vmac-only-active …: vMAC source iff the Hello is Active */
+	EXPK_VRRP_VMAC,            /* vrrp vmac-only …: every advert from 00-00-5E-00-01-VRID */
 };
 
 /* Event selector: what kind of event, from/to which node. */
 enum tc_sel_kind {
 	SEL_MM, SEL_QM, SEL_AM, SEL_INFO, SEL_R_U_THERE, SEL_R_U_THERE_ACK, SEL_DELETE, SEL_NOTIFY,
 	SEL_ESP, SEL_VRRP, SEL_HSRP, SEL_GARP, SEL_ARP, SEL_ECHO_REQUEST, SEL_ECHO_REPLY, SEL_LOG, SEL_STATE,
+	SEL_HSRP_HELLO, SEL_HSRP_COUP, SEL_HSRP_RESIGN, SEL_HSRP_ACTIVE,   /* op / a Hello in state Active */
+	SEL_VRRP_ADVERT, SEL_VRRP_PRIO0,                                    /* priority ≠ 0 / = 0 */
 };
 
 struct tc_sel {
@@ -81,10 +91,13 @@ struct tc_sel {
 	int msgno;                 /* SEL_MM/SEL_QM: 1..6 / 1..3, 0 = any */
 	char from[LAB_NAME_MAX], to[LAB_NAME_MAX];
 	char text[96];             /* SEL_LOG / SEL_STATE substring */
+	int has_group;             /* `group N` (HSRP) / `vrid N` (VRRP) */
+	unsigned group;
 };
 
 enum tc_formula {
 	F_NONE, F_DPD_DETECT, F_DPD_PROBE_TO_DEAD, F_DPD_IDLE_TO_PROBE, F_VRRP_TAKEOVER, F_HSRP_TAKEOVER, F_LITERAL,
+	F_HSRP_HELLO_GAP,          /* hsrp-hello-gap(NODE): one Hello gap, [Hello − jitter, Hello] */
 };
 
 struct tc_window {

@@ -76,6 +76,10 @@ struct driver {
 };
 
 const struct driver *driver_find(const char *name);
+/* The daemons of a node in start order (stopped in reverse): its `daemon` lines, then
+ * "bird" when a refgw node's configuration has `router ospf` and the node names no bird
+ * itself. Returns the count, or -1 with the reason in err (unreadable config). */
+int driver_node_daemons(const struct node_spec *s, const char *out[NODE_MAX_DAEMONS], char *err, size_t len);
 extern const struct driver driver_refgw, driver_strongswan, driver_keepalived, driver_bird, driver_libreswan;
 
 /* Spawn argv inside the node's namespace with stdout/stderr to logfile. If private_run is

@@ -1,12 +1,19 @@
-/* drv_bird.c — BIRD 2.0.12 as the OSPF inside router (and beside a gateway for RRI).
+/* drv_bird.c — BIRD 2.0.12 as the OSPF router: an inside router of its own (`daemon bird`
+ * + `config R.cfg`, IOS-style like seed 001's 7206-1 or seed 000's R3), beside refgw
+ * when refgw's configuration has `router ospf` (added by driver_node_daemons(): "refgw's
+ * config drives BIRD", started after refgw in the same namespace), or from a node file's
+ * `ospf router-id` / `ospf network P/L area N` lines.
  *
- * bird.conf from the node: router id, device/direct/kernel protocols (kernel with
- * `learn`, so a route another program installs — refgw's RRI — is picked up), OSPFv2
- * with one area block per area, an interface per node interface whose address lies in
- * one of the node's `network` prefixes (like IOS `network … area …`), hello 1 dead 4
- * for fast tests, ifb loopbacks as stub interfaces. Only learnt kernel routes and
- * static routes are exported into OSPF (as externals), like `redistribute static`.
- * State queries go through birdc on the node's control socket.
+ * bird.conf comes from reference/route/rt_bird.c (the IOS `router ospf` / `route-map`
+ * model → BIRD): the node-file lines are first turned into that model (interfaces from
+ * the topology, `redistribute static subnets`). The harness always asks for fast OSPF
+ * timers (hello 1, dead 4). Time scale: OSPF timers have a 1 s granularity and BIRD
+ * cannot run them faster, so BIRD accepts any --time-scale but runs in real time — OSPF
+ * convergence (≈ dead interval + SPF) is NOT scaled; a testcase that times a route
+ * change must allow for that.
+ * State queries: "show ip route" (and "json show ip route") — the node's kernel main
+ * table through rt_show, IOS interface names from the config or the topology; anything
+ * else goes to birdc on the node's control socket ("route P" → `show route P all`).
  */
 #include <errno.h>
 #include <signal.h>
@@ -15,6 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "drv_int.h"
+#include "rt_bird.h"
+#include "rt_show.h"
 
 #define BIRD_BIN "/usr/sbin/bird"
 #define BIRDC_BIN "/usr/sbin/birdc"
@@ -28,94 +37,93 @@ static int bird_available(char *why, size_t len)
 	return 0;
 }
 
+/* Any scale: BIRD runs in real time (header comment). */
 static int bird_can_scale(double scale)
 {
-	return scale == 1.0;
+	return scale > 0;
 }
 
-static int in_prefix(uint32_t a, const struct lab_prefix *p)
-{
-	uint32_t m = p->plen ? 0xffffffffu << (32 - p->plen) : 0;
-
-	return (a & m) == (p->addr & m);
-}
-
-static uint32_t bird_router_id(const struct drv_node *n)
-{
-	int i, j;
-
-	if (n->spec->router_id)
-		return n->spec->router_id;
-	for (i = 0; n->lab && i < n->lab->nifs; i++)
-		for (j = 0; j < n->lab->ifs[i].naddrs; j++)
-			return n->lab->ifs[i].addrs[j].addr;
-	return 0x01010101;
-}
-
-static void bird_area(FILE *f, const struct drv_node *n, uint32_t area)
+/* The node file's `ospf …` lines as the IOS model rt_bird reads: interfaces from the
+ * topology, `network` = the prefix with its wildcard, `redistribute static subnets`. */
+static struct ios_cfg *node_file_model(const struct drv_node *n, char *err, size_t len)
 {
 	const struct node_spec *s = n->spec;
-	int i, j, k;
+	struct ios_cfg *cfg = ios_cfg_alloc();
 
-	fprintf(f, "\tarea %u {\n", area);
-	for (i = 0; n->lab && i < n->lab->nifs; i++) {
-		const struct lab_if *lif = &n->lab->ifs[i];
-		int match = 0;
-
-		for (j = 0; j < lif->naddrs && !match; j++)
-			for (k = 0; k < s->nospf && !match; k++)
-				match = s->ospf[k].area == area &&
-					in_prefix(lif->addrs[j].addr, &s->ospf[k].net);
-		if (!match)
-			continue;
-		if (lif->loopback)
-			fprintf(f, "\t\tinterface \"%s\" { stub yes; };\n", lif->linux_name);
-		else
-			fprintf(f, "\t\tinterface \"%s\" { hello 1; dead 4; retransmit 2; "
-				"wait 2; };\n", lif->linux_name);
+	if (!cfg) {
+		drv_fail(err, len, "out of memory");
+		return NULL;
 	}
-	fprintf(f, "\t};\n");
+	snprintf(cfg->fname, sizeof(cfg->fname), "%s", s->file);
+	for (int i = 0; n->lab && i < n->lab->nifs && cfg->nifaces < IOS_MAX_IFACES; i++) {
+		const struct lab_if *lif = &n->lab->ifs[i];
+		struct ios_iface *ifc = &cfg->ifaces[cfg->nifaces++];
+
+		snprintf(ifc->name, sizeof(ifc->name), "%s", lif->ios);
+		snprintf(ifc->lnx, sizeof(ifc->lnx), "%s", lif->linux_name);
+		for (int a = 0; a < lif->naddrs && ifc->naddrs < IOS_MAX_ADDRS; a++) {
+			ifc->addrs[ifc->naddrs].addr = lif->addrs[a].addr;
+			ifc->addrs[ifc->naddrs].mask = lif->addrs[a].plen ? 0xffffffffu << (32 - lif->addrs[a].plen) : 0;
+			ifc->naddrs++;
+		}
+	}
+	cfg->ospf.on = true;
+	cfg->ospf.pid = 1;
+	cfg->ospf.line = s->line;
+	cfg->ospf.router_id = s->router_id;
+	for (int k = 0; k < s->nospf && k < IOS_MAX_OSPF_NETS; k++) {
+		const struct lab_prefix *p = &s->ospf[k].net;
+		uint32_t m = p->plen ? 0xffffffffu << (32 - p->plen) : 0;
+
+		cfg->ospf.nets[k] = (struct ios_ospf_net){ p->addr & m, ~m, s->ospf[k].area, s->line };
+		cfg->ospf.nnets++;
+	}
+	cfg->ospf.redist_static = (struct ios_redist){ .on = true, .subnets = true, .metric = 20, .metric_type = 2,
+						       .line = s->line };
+	cfg->ospf.default_metric = 1;
+	cfg->ospf.default_metric_type = 2;
+	return cfg;
+}
+
+static struct ios_cfg *bird_model(const struct drv_node *n, char *err, size_t len)
+{
+	char cerr[512];
+	struct ios_cfg *cfg;
+
+	if (!n->spec->config[0])
+		return node_file_model(n, err, len);
+	cfg = ios_cfg_load_file(n->spec->config, cerr, sizeof(cerr));
+	if (!cfg)
+		drv_fail(err, len, "%s", cerr);
+	return cfg;
 }
 
 static int bird_prepare(struct drv_node *n, char *err, size_t len)
 {
-	const struct node_spec *s = n->spec;
-	char *buf = NULL;
+	char logp[320], *buf = NULL;
 	size_t blen = 0;
+	struct ios_cfg *cfg;
 	FILE *f;
-	int i, j, r;
+	int r;
 
 	if (mkdir(n->dir, 0755) < 0 && errno != EEXIST)
 		return drv_fail(err, len, "%s: %s", n->dir, strerror(errno));
 	n->time_scale = 1.0;
+	cfg = bird_model(n, err, len);
+	if (!cfg)
+		return -1;
+	snprintf(logp, sizeof(logp), "%s/bird.log", n->dir);
+	struct rt_bird_opts o = { logp, true, 0 };
 	f = open_memstream(&buf, &blen);
-	if (!f)
+	if (!f) {
+		ios_cfg_free(cfg);
 		return drv_fail(err, len, "open_memstream: %s", strerror(errno));
-	fprintf(f, "# generated by the ipsec-ha-harness bird driver for %s\n", s->name);
-	fprintf(f, "log \"%s/bird.log\" all;\n", n->dir);
-	fprintf(f, "timeformat log \"%%F %%T.%%3f\";\n");
-	fprintf(f, "timeformat route \"%%F %%T.%%3f\";\n");
-	fprintf(f, "router id %s;\n", drv_ip(bird_router_id(n)));
-	fprintf(f, "protocol device { scan time 10; }\n");
-	fprintf(f, "protocol direct { ipv4; }\n");
-	fprintf(f, "protocol kernel {\n\tipv4 { import all; export all; };\n\tlearn;\n"
-		"\tscan time 2;\n}\n");
-	if (s->nospf) {
-		fprintf(f, "protocol ospf v2 ihh_ospf {\n\tdebug { states, events };\n");
-		fprintf(f, "\tipv4 {\n\t\timport all;\n"
-			"\t\texport where source ~ [ RTS_INHERIT, RTS_STATIC ];\n\t};\n");
-		for (i = 0; i < s->nospf; i++) {
-			int seen = 0;
-
-			for (j = 0; j < i; j++)
-				seen |= s->ospf[j].area == s->ospf[i].area;
-			if (!seen)
-				bird_area(f, n, s->ospf[i].area);
-		}
-		fprintf(f, "}\n");
 	}
+	r = rt_bird_conf(cfg, &o, f, err, len);
 	fclose(f);
-	r = drv_write_file(n->dir, "bird.conf", buf, 0, err, len);
+	ios_cfg_free(cfg);
+	if (!r)
+		r = drv_write_file(n->dir, "bird.conf", buf, 0, err, len);
 	free(buf);
 	return r;
 }
@@ -161,7 +169,71 @@ static int bird_list_sas(struct drv_node *n, struct sa_list *out, char *err, siz
 	return 0;
 }
 
-/* state("route P") → `birdc show route P all`; any other text is a birdc command
+struct rib_read { struct rt_list *l; char err[256]; };
+
+static int rib_read_in_ns(void *arg)
+{
+	struct rib_read *r = arg;
+
+	return rt_kern_read(r->l, RT_KERN_MAIN, r->err, sizeof(r->err));
+}
+
+struct ifnames { const struct ios_cfg *cfg; const struct lab_node *lab; };
+
+static const char *ios_name(void *arg, const char *lnx)
+{
+	const struct ifnames *m = arg;
+	const struct ios_iface *ifc = m->cfg ? ios_cfg_iface_find(m->cfg, lnx) : NULL;
+
+	if (ifc)
+		return ifc->name;
+	for (int i = 0; m->lab && i < m->lab->nifs; i++)
+		if (!strcmp(m->lab->ifs[i].linux_name, lnx))
+			return m->lab->ifs[i].ios;
+	return NULL;
+}
+
+/* `show ip route` of the node: its kernel main table (read inside its namespace) as IOS
+ * prints it (rt_show), interface names from the node's config or the topology. */
+static int bird_show_route(struct drv_node *n, int json, char *out, size_t outlen)
+{
+	struct rib_read r = { calloc(1, sizeof(struct rt_list)), "" };
+	struct ios_cfg *cfg = NULL;
+	struct ifnames m = { NULL, n->lab };
+	char cerr[512], *buf = NULL;
+	size_t blen = 0;
+	FILE *f;
+	int rc = -1;
+
+	if (!r.l)
+		return -1;
+	if (lab_in_ns(n->ns_fd, rib_read_in_ns, &r)) {
+		snprintf(out, outlen, "cannot read the routes of %s: %s", n->spec->name, r.err);
+		free(r.l);
+		return -1;
+	}
+	if (n->spec->config[0])
+		m.cfg = cfg = ios_cfg_load_file(n->spec->config, cerr, sizeof(cerr));
+	rt_list_select(r.l);
+	rt_list_rename(r.l, ios_name, &m);
+	f = open_memstream(&buf, &blen);
+	if (f) {
+		if (json)
+			rt_show_json(r.l, f);
+		else
+			rt_show_text(r.l, f, false);
+		fclose(f);
+		snprintf(out, outlen, "%s", buf);
+		rc = 0;
+	}
+	free(buf);
+	ios_cfg_free(cfg);
+	free(r.l);
+	return rc;
+}
+
+/* state("show ip route") / state("json show ip route") → the IOS view (above);
+ * state("route P") → `birdc show route P all`; any other text is a birdc command
  * ("protocols", "ospf neighbors", "show route all"). Output is the text birdc prints. */
 static int bird_state(struct drv_node *n, const char *what, char *out, size_t outlen)
 {
@@ -169,6 +241,8 @@ static int bird_state(struct drv_node *n, const char *what, char *out, size_t ou
 	char *argv[8];
 	int r;
 
+	if (!strcmp(what, "show ip route") || !strcmp(what, "json show ip route"))
+		return bird_show_route(n, what[0] == 'j', out, outlen);
 	snprintf(sock, sizeof(sock), "%s/bird.ctl", n->dir);
 	if (strncmp(what, "route ", 6) == 0)
 		snprintf(cmd, sizeof(cmd), "show route %s all", what + 6);

@@ -241,12 +241,85 @@ START_TEST(windows_follow_configure)
 }
 END_TEST
 
+/* HSRP from the captures: the span forms (hello-interval, vmac-only-active, vmac-only) and
+ * the conformance rows 40–59 after the expectations; A runs strongSwan (not under test):
+ * its deviation is waived, not counted. */
+static struct ev *hello(struct run *r, double t, const char *node, uint32_t ip, int state, int vmac)
+{
+	struct ev *e = push(r, t, EV_HSRP, node, "");
+	e->src = EV_SRC_CAPTURE;
+	snprintf(e->link, sizeof(e->link), "ab");
+	e->src_ip = ip;
+	e->dst_ip = 0xE0000002u;
+	e->dport = 1985;
+	e->ttl = 1;
+	e->l7_len = 20;
+	e->ver = 1;
+	e->fhrp_state = (uint8_t)state;
+	e->group = 1;
+	e->hello_ms = 3000;
+	e->hold_ms = 10000;
+	e->vip = 0x0A000064u;
+	e->value = 100;
+	e->frame = (uint32_t)r->ev.n;
+	uint8_t m[6] = { 0, 0, 0x0c, 0x07, 0xac, 1 }, real[6] = { 2, 0, 0, 0, 0, (uint8_t)(ip & 255) };
+	memcpy(e->eth_src, vmac ? m : real, 6);
+	return e;
+}
+
+START_TEST(hsrp_spans_and_conformance_rows)
+{
+	struct run *r = calloc(1, sizeof(*r));
+	struct testcase *tc = calloc(1, sizeof(*tc));
+	char err[LAB_ERR_MAX];
+	put("testcase.conf", "testcase f\ntimeline\nat 0 start all\nat +20 end\n"
+	    "expect hsrp hello-interval from B within 2.7..3.0\n"
+	    "expect hsrp vmac-only-active from B\n"
+	    "expect vrrp vmac-only\n"
+	    "expect hsrp vmac-only-active\n");
+	ck_assert_msg(tc_load(tmpdir, tc, err, sizeof(err)) == 0, "%s", err);
+	r->tc = tc;
+	r->scale = 1;
+	r->t0_ns = T0;
+	r->end_ns = T0 + S(20);
+	r->act_ns[0] = T0;
+	r->act_ns[1] = r->end_ns;
+	ev_list_init(&r->ev);
+	static const double jit[] = { 0, 0.1, 0.22, 0.05, 0.13, 0.27 };
+	double t = 0.5;
+	for (int k = 0; k < 6; t += 3.0 - jit[k], k++)
+		hello(r, t, "B", 0x0A000002u, 5 /* Active */, 1);
+	hello(r, 1.0, "A", 0x0A000001u, 4 /* Standby */, 1);   /* strongSwan's node: vMAC while Standby */
+	ev_sort(&r->ev);
+	expect_evaluate(r);
+	ck_assert_int_eq(r->nres, 4 + 20);
+	ck_assert_msg(r->res[0].status == EXP_PASS, "%s | %s", r->res[0].measured, r->res[0].detail);
+	ck_assert_msg(strstr(r->res[0].measured, "5 gaps"), "%s", r->res[0].measured);
+	ck_assert_int_eq(r->res[1].status, EXP_PASS);
+	ck_assert_int_eq(r->res[2].status, EXP_FAIL);   /* no VRRP advert at all */
+	ck_assert_int_eq(r->res[3].status, EXP_FAIL);   /* A's Standby Hello from the vMAC */
+	ck_assert_msg(strstr(r->res[3].detail, "A at +1.000 s"), "%s", r->res[3].detail);
+	const struct exp_result *c44 = &r->res[4 + 44 - 40], *c40 = &r->res[4], *c51 = &r->res[4 + 51 - 40];
+	ck_assert_msg(strstr(c44->name, "conformance #44"), "%s", c44->name);
+	ck_assert_int_eq(c44->status, EXP_PASS);
+	ck_assert_msg(strstr(c44->measured, "waived: 1 deviation"), "%s", c44->measured);
+	ck_assert_msg(strstr(c44->detail, "ab frame"), "%s", c44->detail);
+	ck_assert_int_eq(c40->status, EXP_PASS);
+	ck_assert_msg(strstr(c40->measured, "7 judged, all pass"), "%s", c40->measured);
+	ck_assert_msg(strstr(c51->measured, "not applicable"), "%s", c51->measured);
+	ev_list_free(&r->ev);
+	free(tc);
+	free(r);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("expect");
 	TCase *tc = tcase_create("judge");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, anchors_from_expectations);
+	tcase_add_test(tc, hsrp_spans_and_conformance_rows);
 	tcase_add_test(tc, probe_to_dead_real_time_and_scaled);
 	tcase_add_test(tc, recovery_not_before_the_window);
 	tcase_add_test(tc, windows_follow_configure);
@@ -257,3 +330,4 @@ int main(void)
 	srunner_free(sr);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
+

@@ -8,6 +8,8 @@
 #include <unistd.h>
 #include "testcase.h"
 #include "tcwin.h"
+#include "driver.h"
+#include "rt_show.h"
 
 static char tmpdir[256];
 
@@ -372,7 +374,7 @@ START_TEST(anchor_and_window_syntax)
 	     "testcase.conf:8: one window per expectation");
 	BADX("expect ping P recovers after CUT before dpd-detect(A) plus 1",
 	     "testcase.conf:8: expected 'before dpd-detect(NODE)|dpd-probe-to-dead(NODE)|dpd-idle-to-probe(NODE)|"
-	     "vrrp-takeover(NODE)|hsrp-takeover(NODE) [plus LO..HI]' or 'before NAME'; bad 'plus 1'");
+	     "vrrp-takeover(NODE)|hsrp-takeover(NODE)|hsrp-hello-gap(NODE) [plus LO..HI]' or 'before NAME'; bad 'plus 1'");
 	BADX("expect ping P recovers after CUT before dpd-sooner(A)", "testcase.conf:8: expected 'before dpd-detect(NODE)");
 	BADX("expect ping P recovers after CUT", "testcase.conf:8: expected 'expect ping NAME recovers after NAME within …' "
 	     "or 'expect ping NAME recovers after NAME before FORMULA(NODE)'");
@@ -449,6 +451,81 @@ START_TEST(window_formulas_and_scaling)
 	/* a node without DPD: no window */
 	snprintf(w.node, sizeof(w.node), "B");
 	ck_assert_int_eq(tcwin_eval(tc, &w, 1.0, &v), -1);
+	free(tc);
+}
+END_TEST
+
+
+/* HSRP/VRRP: the selectors with group/vrid, the span forms, and the formulas read from a
+ * refgw configuration's `standby`/`vrrp` groups (RFC 2281 §5.7 / §5.4, RFC 3768 §6.1). */
+START_TEST(fhrp_expectations_and_windows)
+{
+	char err[LAB_ERR_MAX];
+	struct testcase *tc = calloc(1, sizeof(*tc));
+	mkdir_in("nodes/refgw");
+	put("nodes/refgw/A.node", "daemon refgw\nconfig A.cfg\n");
+	put("nodes/refgw/A.cfg", "hostname A\ncrypto isakmp keepalive 10 periodic\ninterface GigabitEthernet0/0\n"
+	    " ip address 10.0.0.1 255.255.255.0\n"
+	    " standby 1 ip 10.0.0.100\n standby 1 timers 1 4\n standby 1 preempt\n"
+	    " vrrp 7 ip 10.0.0.200\n vrrp 7 priority 200\n");
+	char conf[4096];
+	snprintf(conf, sizeof(conf), "%s"
+		 "expect first hsrp-active from A group 1 after CUT within hsrp-takeover(A) as ACT\n"
+		 "expect some hsrp-coup group 1 after ACT\n"
+		 "expect none hsrp-resign from A\n"
+		 "expect count >= 1 vrrp-advert vrid 7 after CUT\n"
+		 "expect none vrrp-prio0 from A\n"
+		 "expect hsrp hello-interval from A group 1 after CUT before ACT within hsrp-hello-gap(A)\n"
+		 "expect hsrp vmac-only-active group 1\n"
+		 "expect vrrp vmac-only from A vrid 7 after CUT\n"
+		 "expect first vrrp from A after CUT within vrrp-takeover(A)\n", variant_conf);
+	ck_assert_msg(load_full(conf, "refgw", tc, err, sizeof(err)) == 0, "%s", err);
+	int b = tc->nexp - 9;
+	ck_assert_int_eq(tc->exp[b].sel.kind, SEL_HSRP_ACTIVE);
+	ck_assert_int_eq(tc->exp[b].sel.has_group, 1);
+	ck_assert_uint_eq(tc->exp[b].sel.group, 1);
+	ck_assert_int_eq(tc->exp[b].win.formula, F_HSRP_TAKEOVER);
+	ck_assert_int_eq(tc->exp[b + 3].sel.kind, SEL_VRRP_ADVERT);
+	ck_assert_uint_eq(tc->exp[b + 3].sel.group, 7);
+	ck_assert_int_eq(tc->exp[b + 5].kind, EXPK_HSRP_HELLO_INTERVAL);
+	ck_assert_int_eq(tc->exp[b + 5].win.formula, F_HSRP_HELLO_GAP);
+	ck_assert_str_eq(tc->exp[b + 5].before, "ACT");
+	ck_assert_int_eq(tc->exp[b + 6].kind, EXPK_HSRP_VMAC);
+	ck_assert_int_eq(tc->exp[b + 7].kind, EXPK_VRRP_VMAC);
+	ck_assert_str_eq(tc->exp[b + 7].sel.from, "A");
+	/* hsrp-takeover(A): [Hold − Hello, Hold] = [3, 4] ± 0.3 s slack */
+	struct tcwin v;
+	ck_assert_int_eq(tcwin_eval(tc, &tc->exp[b].win, 1.0, &v), 0);
+	ck_assert_double_eq_tol(v.lo, 2.7, 1e-9);
+	ck_assert_double_eq_tol(v.hi, 4.3, 1e-9);
+	ck_assert_msg(strstr(v.what, "Hello 1 s Hold 4 s") && strstr(v.what, "A.cfg"), "%s", v.what);
+	/* hsrp-hello-gap(A): [Hello − Hello/10, Hello] */
+	ck_assert_int_eq(tcwin_eval(tc, &tc->exp[b + 5].win, 1.0, &v), 0);
+	ck_assert_double_eq_tol(v.f_lo, 0.9, 1e-9);
+	ck_assert_double_eq_tol(v.f_hi, 1.0, 1e-9);
+	/* vrrp-takeover(A) from `vrrp 7 priority 200`: MDI = 3 + 56/256 */
+	ck_assert_int_eq(tcwin_eval(tc, &tc->exp[b + 8].win, 1.0, &v), 0);
+	ck_assert_double_eq_tol(v.f_hi, 3.0 + 56.0 / 256.0, 1e-9);
+	struct tcwin_fhrp g[4];
+	ck_assert_int_eq(tcwin_node_fhrp(tc, "A", g, 4), 2);
+	ck_assert_int_eq(g[0].preempt, 1);
+	free(tc);
+
+	char bad[4096];
+	snprintf(bad, sizeof(bad), "%sexpect first hsrp-active from B after CUT within hsrp-takeover(B)\n", variant_conf);
+	ck_assert_int_eq(load_full(bad, "refgw", tc = calloc(1, sizeof(*tc)), err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "hsrp-takeover(B): node B has no `standby N` group"), "%s", err);
+	snprintf(bad, sizeof(bad), "%sexpect some esp group 1\n", variant_conf);
+	ck_assert_int_eq(load_full(bad, "refgw", tc, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "'group N' goes with HSRP"), "%s", err);
+	snprintf(bad, sizeof(bad), "%sexpect some vrrp vrid 300\n", variant_conf);
+	ck_assert_int_eq(load_full(bad, "refgw", tc, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "expected 'vrid 1-255', got '300'"), "%s", err);
+	snprintf(bad, sizeof(bad), "%sexpect hsrp hello-interval from A\n", variant_conf);
+	ck_assert_int_eq(load_full(bad, "refgw", tc, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "expected 'expect hsrp hello-interval"), "%s", err);
+	snprintf(bad, sizeof(bad), "%sexpect vrrp vmac-only-active\n", variant_conf);
+	ck_assert_int_eq(load_full(bad, "refgw", tc, err, sizeof(err)), -1);
 	free(tc);
 }
 END_TEST
@@ -579,12 +656,65 @@ START_TEST(configure_errors_name_file_and_line)
 }
 END_TEST
 
+/* check route / wait route with tag and type; a bird node from an IOS config; the BIRD a
+ * refgw config with `router ospf` brings along can be killed and restarted. */
+START_TEST(route_actions_and_bird_nodes)
+{
+	char perr[LAB_ERR_MAX];
+	struct testcase *tc = calloc(1, sizeof(*tc));
+	put("nodes/A.node", "daemon refgw\nconfig A.cfg\n");
+	put("nodes/A.cfg", "hostname A\ninterface GigabitEthernet0/0\n ip address 10.0.0.1 255.255.255.0\n"
+	    "router ospf 1\n network 10.0.0.0 0.0.0.255 area 0\n redistribute static subnets\n");
+	put("nodes/B.node", "daemon bird\nconfig B.cfg\n");
+	put("nodes/B.cfg", "hostname B\nrouter ospf 1\n network 10.0.0.0 0.0.0.255 area 0\n");
+	put("testcase.conf",
+	    "testcase t\ntimeline\n"
+	    "at 0 start all\n"
+	    "at +0 wait route B 20.1.1.0/24 via 10.0.0.1 type E2 tag 99 timeout 20 as LEARNT\n"
+	    "at +0 check route A 20.1.1.0/24 type S tag 99 dev Gi0/0\n"
+	    "at +0 wait route B 20.1.1.0/24 absent timeout 5\n"
+	    "at +0 kill A bird\n"
+	    "at +1 end\n");
+	ck_assert_msg(tc_load(tmpdir, tc, perr, sizeof(perr)) == 0, "%s", perr);
+	const struct tc_action *a = &tc->act[1];
+	ck_assert_int_eq(a->kind, ACT_WAIT_ROUTE);
+	ck_assert_uint_eq(a->prefix, 0x14010100);
+	ck_assert_int_eq(a->plen, 24);
+	ck_assert_uint_eq(a->via, 0x0a000001);
+	ck_assert_int_eq(a->has_rtype, 1);
+	ck_assert_int_eq(a->rtype, RT_OSPF_E2);
+	ck_assert_int_eq(a->has_tag, 1);
+	ck_assert_uint_eq(a->tag, 99);
+	ck_assert_double_eq(a->timeout_s, 20);
+	ck_assert_str_eq(a->name, "LEARNT");
+	a = &tc->act[2];
+	ck_assert_int_eq(a->kind, ACT_CHECK_ROUTE);
+	ck_assert_int_eq(a->rtype, RT_STATIC);
+	ck_assert_str_eq(a->dev, "Gi0/0");
+	ck_assert_int_eq(tc->act[3].absent, 1);
+	const char *ds[NODE_MAX_DAEMONS];
+	ck_assert_int_eq(driver_node_daemons(tc_node_spec(tc, "B"), ds, perr, sizeof(perr)), 1);
+	ck_assert_str_eq(ds[0], "bird");
+	free(tc);
+	BAD("at 0 wait route B 20.1.1.0/24 type E2\nat 1 end\n",
+	    "testcase.conf:4: expected 'wait route NODE A.B.C.D/LEN [via A.B.C.D] [dev IFNAME] [tag T] "
+	    "[type S|O|IA|E1|E2|N1|N2|C] [absent] timeout SECONDS': the timeout is missing");
+	BAD("at 0 check route B 20.1.1.0/24 type X\nat 1 end\n", "testcase.conf:4: expected 'check route NODE "
+	    "A.B.C.D/LEN [via A.B.C.D] [dev IFNAME] [tag T] [type S|O|IA|E1|E2|N1|N2|C] [absent]', got 'type'");
+	BAD("at 0 check route B 20.1.1.0/24 timeout 3\nat 1 end\n", "got 'timeout'");
+	BAD("at 0 kill B refgw\nat 1 end\n", "node B does not run 'refgw'");
+	put("nodes/B.node", "daemon strongswan\nconfig B.cfg\n");
+	BAD("at 0 end\n", "B.node:2: 'config FILE' is for refgw and bird nodes");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("testcase");
 	TCase *tc = tcase_create("parse");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, shipped_testcases_load);
+	tcase_add_test(tc, route_actions_and_bird_nodes);
 	tcase_add_test(tc, good_minimal);
 	tcase_add_test(tc, bad_lines_name_file_and_line);
 	tcase_add_test(tc, bad_node_files);
@@ -593,6 +723,7 @@ int main(void)
 	tcase_add_test(tc, variant_errors_name_file_and_line);
 	tcase_add_test(tc, anchor_and_window_syntax);
 	tcase_add_test(tc, window_formulas_and_scaling);
+	tcase_add_test(tc, fhrp_expectations_and_windows);
 	tcase_add_test(tc, configure_action_and_dpd_after_it);
 	tcase_add_test(tc, configure_errors_name_file_and_line);
 	suite_add_tcase(s, tc);

@@ -480,6 +480,14 @@ static void test_bird(void)
 	if (route)
 		CHECK(sh("ip -n ihhdev-drv-tr1 route show 5.5.5.5 | grep -q 'via 10.1.1.2'") == 0,
 		      "R1 kernel route to 5.5.5.5 via 10.1.1.2");
+	/* the IOS view of R1's table (route/rt_show.c), interface names from the topology */
+	r = d->state(&r1, "show ip route", out, sizeof(out));
+	CHECK(r == 0 && strstr(out, "O        5.5.5.5 [110/") && strstr(out, "via 10.1.1.2, FastEthernet0/0\n") &&
+	      strstr(out, "C        10.1.1.0 is directly connected, FastEthernet0/0\n"),
+	      "R1 show ip route:\n%s", out);
+	r = d->state(&r1, "json show ip route", out, sizeof(out));
+	CHECK(r == 0 && strstr(out, "\"prefix\": \"5.5.5.5/32\"") && strstr(out, "\"code\": \"O\""),
+	      "R1 json show ip route:\n%s", out);
 	r = d->logs(&r1, &ev);
 	for (e = 0; e < ev.n; e++)
 		if (ev.v[e].type == EV_STATE && strstr(ev.v[e].state, "Full"))
