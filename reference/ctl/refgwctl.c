@@ -21,6 +21,7 @@ static void usage(FILE *f)
 		"usage: refgwctl [-n NODE [--run RUNID]] [--json] COMMAND...\n"
 		"  show crypto isakmp sa [detail] | show crypto ipsec sa | show crypto session\n"
 		"  show ip route | show running-config | show counters\n"
+		"  show standby [brief] | show vrrp [brief]   (HSRP / VRRP groups)\n"
 		"  clear crypto sa | clear crypto isakmp\n"
 		"  configure LINE... (each argument one line; '-' reads lines from stdin)\n");
 }

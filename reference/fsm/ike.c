@@ -1088,6 +1088,29 @@ static void ike_clear_all_body(struct ike *e, uint64_t now_ms)
 	ike_clear_isakmp_body(e, now_ms);
 }
 
+/* Stateless failover (crypto map … redundancy): the local address moved to another
+ * router. Everything negotiated from or to it goes without a packet sent — no Delete,
+ * no retransmission, no DPD (the peer learns by its own DPD or traffic) — and waiting
+ * acquires for it are dropped. */
+static void ike_clear_local_body(struct ike *e, uint64_t now_ms, uint32_t local, const char *reason)
+{
+	int i;
+
+	if (!e || e->quiet)
+		return;
+	e->now = now_ms;
+	for (i = 0; i < IKE_MAX_PENDING; i++)
+		if (e->pend[i].used && (e->pend[i].conn.local_addr == local ||
+					(e->pend[i].sa && e->pend[i].sa->local.addr == local)))
+			e->pend[i].used = 0;
+	for (i = 0; i < IKE_MAX_CHILD; i++)
+		if (e->children[i].used && e->children[i].c.local.addr == local)
+			ike_child_remove(e, &e->children[i], reason);
+	for (i = 0; i < IKE_MAX_SA; i++)
+		if (e->sas[i].used && e->sas[i].state != IKE_DEST_SA && e->sas[i].local.addr == local)
+			ike_sa_delete(e, &e->sas[i], reason, 0);
+}
+
 static void ike_shutdown_body(struct ike *e, uint64_t now_ms)
 {
 	int i;
@@ -1301,6 +1324,15 @@ void ike_clear_all(struct ike *e, uint64_t now_ms)
 		return;
 	ike_enter(e);
 	ike_clear_all_body(e, now_ms);
+	ike_leave(e);
+}
+
+void ike_clear_local(struct ike *e, uint64_t now_ms, uint32_t local, const char *reason)
+{
+	if (!e)
+		return;
+	ike_enter(e);
+	ike_clear_local_body(e, now_ms, local, reason ? reason : "local address gone");
 	ike_leave(e);
 }
 

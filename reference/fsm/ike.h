@@ -121,6 +121,10 @@ void ike_tick(struct ike *e, uint64_t now_ms);     /* retransmits, lifetimes, re
 void ike_clear_all(struct ike *e, uint64_t now_ms);      /* clear crypto sa + isakmp: Deletes sent */
 void ike_clear_isakmp(struct ike *e, uint64_t now_ms);   /* only ISAKMP SAs (Delete proto 1) */
 void ike_shutdown(struct ike *e, uint64_t now_ms);       /* Deletes for everything, then quiet */
+/* Every SA, Quick Mode and waiting acquire with local address `local`, gone without a
+ * packet sent (no Delete): the address moved to another router (crypto map redundancy,
+ * stateless failover). Children get child_down with `reason`. */
+void ike_clear_local(struct ike *e, uint64_t now_ms, uint32_t local, const char *reason);
 
 /* Traffic accounting by the data plane (the child's inbound SPI): feeds the volume
  * lifetime (soft at 90 %, hard at 100 % of lifetime_kb) and, for inbound, the DPD

@@ -82,8 +82,25 @@ struct kern_ops {
 	int (*esp_socket)(void *k, char *err, size_t errlen);
 	/* Write /proc/sys/PATH ("net/ipv4/ip_forward"). */
 	int (*sysctl)(void *k, const char *path, const char *val, char *err, size_t errlen);
+	/* --- first-hop redundancy (refgw's gw_fhrp.c) --- */
+	/* A macvlan link `name` (mode bridge) on `parent` with MAC `mac`, created down: the
+	 * virtual MAC of an HSRP/VRRP group (RFC 2281 §6.1, RFC 3768 §7.3). */
+	int (*macvlan_add)(void *k, const char *parent, const char *name, const uint8_t mac[6], char *err,
+			   size_t errlen);
+	int (*link_del)(void *k, const char *ifname, char *err, size_t errlen);
+	/* AF_PACKET socket bound to ifname, non-blocking: receives the IPv4 frames of VRRP
+	 * (protocol 112) and of UDP port 1985 (HSRP) only (a socket filter; the 224.0.0.2,
+	 * .18 and .102 MAC groups joined), sends whole Ethernet frames (send(2)). */
+	int (*fhrp_socket)(void *k, const char *ifname, char *err, size_t errlen);
+	/* A non-blocking fd that becomes readable when a link changes (rtnetlink RTMGRP_LINK);
+	 * kern_link_watch_drain empties it, the caller then asks link_state again. */
+	int (*link_watch)(void *k, char *err, size_t errlen);
 	void *k;
 };
+
+/* Read and discard whatever is queued on a link_watch fd (never blocks). Returns how
+ * many reads succeeded. */
+int kern_link_watch_drain(int fd);
 
 /* The Linux implementation; acts on the calling thread's namespace. */
 const struct kern_ops *kern_linux(void);
@@ -99,9 +116,10 @@ char *kern_route_str(const struct kern_route *r, char *buf, size_t len);
  *   addr_add ge0-0 10.1.1.1/24
  *   route_add 20.1.1.0/24 via 10.1.1.2 proto rri realm 99
  *   steer_set refgw0 mark 0x50 table 150 10.9.1.0/24>20.1.1.0/24 10.9.2.0/24>20.1.1.0/24/proto 6
+ *   macvlan_add fa0-0.v1 on fa0-0 mac 00:00:0c:07:ac:01      link_del fa0-0.v1
  * and keeps enough state to answer: links (known names get ifindexes from 10 on),
  * addresses (their connected routes show in route_dump) and routes. Fds it hands out
- * (tun_open, udp_socket, esp_socket) are one end of a datagram socketpair; the test
+ * (tun_open, udp_socket, esp_socket, fhrp_socket, link_watch) are one end of a datagram socketpair; the test
  * holds the other (kern_mock_peer). */
 struct kern_mock;
 

@@ -8,6 +8,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/if_link.h>
+#include <linux/if_packet.h>
 #include <linux/if_tun.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -359,6 +363,159 @@ static int lx_sysctl(void *k, const char *path, const char *val, char *err, size
 	return nlsock_sysctl(path, val, err, errlen);
 }
 
+/* --- first-hop redundancy ---------------------------------------------------------------- */
+
+static int lx_macvlan_add(void *k, const char *parent, const char *name, const uint8_t mac[6], char *err,
+			  size_t errlen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], what[64];
+	struct nlsock nl = { 0 };
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifm;
+	struct nlattr *info, *data;
+	int pidx, rc;
+
+	(void)k;
+	if (!name || !name[0] || strlen(name) >= IFNAMSIZ)
+		return nlsock_errf(err, errlen, "macvlan name '%s': expected 1 to %d characters", name ? name : "",
+				   IFNAMSIZ - 1);
+	if ((pidx = kern_ifindex(parent, err, errlen)) < 0 || kern_rt_open(&nl, err, errlen) < 0)
+		return -1;
+	nlh = nlsock_req(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	mnl_attr_put_u32(nlh, IFLA_LINK, (uint32_t)pidx);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "macvlan");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	mnl_attr_put_u32(nlh, IFLA_MACVLAN_MODE, MACVLAN_MODE_BRIDGE);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info);
+	snprintf(what, sizeof(what), "macvlan %s on %s", name, parent);
+	rc = nlsock_talk(&nl, nlh, what, err, errlen);
+	nlsock_close(&nl);
+	return rc;
+}
+
+static int lx_link_del(void *k, const char *ifname, char *err, size_t errlen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], what[48];
+	struct nlsock nl = { 0 };
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifm;
+	int idx, rc;
+
+	(void)k;
+	if ((idx = kern_ifindex(ifname, err, errlen)) < 0 || kern_rt_open(&nl, err, errlen) < 0)
+		return -1;
+	nlh = nlsock_req(buf, RTM_DELLINK, 0);
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = idx;
+	snprintf(what, sizeof(what), "delete link %s", ifname);
+	rc = nlsock_talk(&nl, nlh, what, err, errlen);
+	nlsock_close(&nl);
+	return rc;
+}
+
+/* IPv4 (no VLAN tag) and: protocol 112 (VRRP), or UDP to port 1985 (HSRP) in a first or
+ * only fragment. Everything else (the data plane's traffic) never reaches the socket. */
+static struct sock_filter fhrp_filter[] = {
+	BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),                 /* ethertype */
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0, 9),
+	BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 23),                 /* IP protocol */
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 112, 6, 0),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 17, 0, 6),
+	BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 20),                 /* fragment offset */
+	BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x1fff, 4, 0),
+	BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 14),                /* X = IP header length */
+	BPF_STMT(BPF_LD | BPF_H | BPF_IND, 16),                 /* UDP destination port */
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1985, 0, 1),
+	BPF_STMT(BPF_RET | BPF_K, 0x40000),
+	BPF_STMT(BPF_RET | BPF_K, 0),
+};
+
+static int lx_fhrp_socket(void *k, const char *ifname, char *err, size_t errlen)
+{
+	static const uint8_t groups[][6] = {
+		{ 0x01, 0x00, 0x5e, 0x00, 0x00, 0x02 },    /* HSRP v1 224.0.0.2 */
+		{ 0x01, 0x00, 0x5e, 0x00, 0x00, 0x12 },    /* VRRP 224.0.0.18 */
+		{ 0x01, 0x00, 0x5e, 0x00, 0x00, 0x66 },    /* HSRP v2 224.0.0.102 */
+	};
+	struct sock_fprog prog = { .len = sizeof(fhrp_filter) / sizeof(fhrp_filter[0]), .filter = fhrp_filter };
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP) };
+	char drain[64];
+	int fd, idx, e;
+	size_t i;
+
+	(void)k;
+	if ((idx = kern_ifindex(ifname, err, errlen)) < 0)
+		return -1;
+	/* protocol 0 until the filter is on, then bound: nothing unfiltered queues up */
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return nlsock_errf(err, errlen, "packet socket on %s: %s", ifname, strerror(errno));
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0) {
+		nlsock_errf(err, errlen, "packet socket on %s: filter: %s", ifname, strerror(errno));
+		goto fail;
+	}
+	sll.sll_ifindex = idx;
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
+		nlsock_errf(err, errlen, "packet socket on %s: bind: %s", ifname, strerror(errno));
+		goto fail;
+	}
+	while (recv(fd, drain, sizeof(drain), MSG_DONTWAIT) > 0)
+		;
+	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
+		struct packet_mreq mr = { .mr_ifindex = idx, .mr_type = PACKET_MR_MULTICAST, .mr_alen = 6 };
+
+		memcpy(mr.mr_address, groups[i], 6);
+		if (setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0) {
+			nlsock_errf(err, errlen, "packet socket on %s: multicast group: %s", ifname, strerror(errno));
+			goto fail;
+		}
+	}
+	return fd;
+fail:
+	e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+static int lx_link_watch(void *k, char *err, size_t errlen)
+{
+	struct sockaddr_nl snl = { .nl_family = AF_NETLINK, .nl_groups = RTMGRP_LINK };
+	int fd, e;
+
+	(void)k;
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return nlsock_errf(err, errlen, "link watch: socket: %s", strerror(errno));
+	if (bind(fd, (struct sockaddr *)&snl, sizeof(snl)) < 0) {
+		e = errno;
+		nlsock_errf(err, errlen, "link watch: bind: %s", strerror(e));
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+int kern_link_watch_drain(int fd)
+{
+	char buf[8192];
+	int n = 0;
+
+	/* an overrun (ENOBUFS) also means "something changed": the caller re-reads anyway */
+	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0 || errno == ENOBUFS)
+		if (++n > 1024)
+			break;
+	return n;
+}
+
 static const struct kern_ops linux_ops = {
 	.tun_open = lx_tun_open,
 	.link_index = lx_link_index,
@@ -375,6 +532,10 @@ static const struct kern_ops linux_ops = {
 	.udp_socket = lx_udp_socket,
 	.esp_socket = lx_esp_socket,
 	.sysctl = lx_sysctl,
+	.macvlan_add = lx_macvlan_add,
+	.link_del = lx_link_del,
+	.fhrp_socket = lx_fhrp_socket,
+	.link_watch = lx_link_watch,
 	.k = NULL,
 };
 

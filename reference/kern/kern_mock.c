@@ -378,6 +378,67 @@ static int mk_sysctl(void *k, const char *path, const char *val, char *err, size
 	return failing(m, "sysctl", err, errlen) ? -1 : 0;
 }
 
+static int mk_macvlan_add(void *k, const char *parent, const char *name, const uint8_t mac[6], char *err,
+			  size_t errlen)
+{
+	struct kern_mock *m = k;
+	struct mock_link *l;
+
+	record(m, "macvlan_add %s on %s mac %02x:%02x:%02x:%02x:%02x:%02x", name, parent, mac[0], mac[1], mac[2],
+	       mac[3], mac[4], mac[5]);
+	if (failing(m, "macvlan_add", err, errlen))
+		return -1;
+	if (!find_link(m, parent))
+		return nlsock_errf(err, errlen, "no interface %s", parent);
+	if (find_link(m, name)) {
+		errno = EEXIST;
+		return nlsock_errf(err, errlen, "macvlan %s: File exists", name);
+	}
+	l = add_link(m, name);
+	if (l) {
+		l->has_mac = 1;
+		memcpy(l->mac, mac, 6);
+		l->carrier = 1;
+	}
+	return 0;
+}
+
+static int mk_link_del(void *k, const char *ifname, char *err, size_t errlen)
+{
+	struct kern_mock *m = k;
+	struct mock_link *l;
+
+	record(m, "link_del %s", ifname);
+	if (failing(m, "link_del", err, errlen))
+		return -1;
+	if (!(l = find_link(m, ifname))) {
+		errno = ENODEV;
+		return nlsock_errf(err, errlen, "no interface %s", ifname);
+	}
+	l->name[0] = '\0';     /* forgotten (its index is not reused) */
+	return 0;
+}
+
+static int mk_fhrp_socket(void *k, const char *ifname, char *err, size_t errlen)
+{
+	struct kern_mock *m = k;
+
+	record(m, "fhrp_socket %s", ifname);
+	if (failing(m, "fhrp_socket", err, errlen))
+		return -1;
+	return new_fd(m, err, errlen);
+}
+
+static int mk_link_watch(void *k, char *err, size_t errlen)
+{
+	struct kern_mock *m = k;
+
+	record(m, "link_watch");
+	if (failing(m, "link_watch", err, errlen))
+		return -1;
+	return new_fd(m, err, errlen);
+}
+
 struct kern_mock *kern_mock_new(void)
 {
 	struct kern_mock *m = calloc(1, sizeof(*m));
@@ -389,7 +450,9 @@ struct kern_mock *kern_mock_new(void)
 		.link_state = mk_link_state, .link_mac = mk_link_mac, .addr_add = mk_addr_add,
 		.addr_del = mk_addr_del, .route_add = mk_route_add, .route_del = mk_route_del,
 		.route_dump = mk_route_dump, .steer_set = mk_steer_set, .steer_clear = mk_steer_clear,
-		.udp_socket = mk_udp_socket, .esp_socket = mk_esp_socket, .sysctl = mk_sysctl, .k = m,
+		.udp_socket = mk_udp_socket, .esp_socket = mk_esp_socket, .sysctl = mk_sysctl,
+		.macvlan_add = mk_macvlan_add, .link_del = mk_link_del, .fhrp_socket = mk_fhrp_socket,
+		.link_watch = mk_link_watch, .k = m,
 	};
 	return m;
 }

@@ -44,6 +44,8 @@ enum gw_drop {
 	GW_DROP_SHORT,          /* a raw/UDP datagram too short for its headers */
 	GW_DROP_SEND,           /* sendto failed */
 	GW_DROP_TUN_WRITE,      /* writing into the TUN failed */
+	GW_DROP_NOT_ACTIVE,     /* IKE/ESP for a virtual address, or traffic of a crypto map
+	                           coupled to a group, while not Active/Master (gw_redund.c) */
 	GW_DROP_MAX
 };
 
@@ -99,6 +101,7 @@ struct gw {
 	int dpd_wait_out, dpd_probing;    /* some SA waits for outbound traffic / is probing */
 	int dpd_kicked;                   /* gw_dpd_kick() is being called */
 	int rri_warned;                   /* static/remote-peer RRI reported once */
+	struct gw_rri *rri;               /* the RRI routes installed (gw_rri.c) */
 	struct gw_fhrp_set *fhrp;         /* HSRP/VRRP groups (gw_fhrp.c), NULL = none */
 	struct gw_redund *redund;         /* crypto map redundancy coupling (gw_redund.c) */
 	/* sockets */
@@ -196,6 +199,14 @@ void gw_dpd_kick(struct gw *g);
 /* gw_rri.c: the VPN route of an IPsec SA (crypto map entry with `reverse-route`) */
 void gw_rri_child_up(struct gw *g, const struct ike_child *c);
 void gw_rri_child_down(struct gw *g, const struct ike_child *c);
+/* The routes of conns[conn] that need no SA (`reverse-route static`, or plain
+ * `reverse-route` under IOS ≤ 12.3): wanted at all? add / remove them (gw_redund.c says
+ * when: at start, or while Active when coupled). */
+bool gw_rri_static_wanted(struct gw *g, unsigned conn);
+void gw_rri_static_add(struct gw *g, unsigned conn);
+void gw_rri_static_del(struct gw *g, unsigned conn);
+void gw_rri_mode_log(struct gw *g);    /* once at start: which RRI behaviour applies */
+void gw_rri_stop(struct gw *g);        /* shutdown: every RRI route still installed goes */
 /* The settings new ISAKMP SAs get (from the configuration). */
 void gw_dpd_settings(const struct gw *g, struct dpd_cfg *out);
 const struct gw_dpd *gw_dpd_find(const struct gw *g, unsigned conn_id);
@@ -224,8 +235,20 @@ void gw_redund_changed(struct gw *g, int idx, bool active);
 /* May the crypto map entry conns[conn] negotiate now (answer or initiate)? true when the
  * map has no redundancy group. */
 bool gw_redund_allowed(const struct gw *g, unsigned conn);
+/* IKE or ESP received for local address `local`: false when it is the virtual address
+ * of coupled entries none of which is Active now (drop it, GW_DROP_NOT_ACTIVE). */
+bool gw_redund_local_allowed(const struct gw *g, uint32_t local);
+/* (Re)read the coupling of every entry and install/remove the SA-less RRI routes to
+ * match; called when the flows are (re)built (gw_flows_rebuild), idempotent. */
+void gw_redund_sync(struct gw *g);
+/* Shutdown: the SA-less RRI routes removed (gw_children_flush calls it). */
+void gw_redund_stop(struct gw *g);
 
 /* gw_show.c */
 int gw_ctl_handle(void *arg, const char *request, FILE *out);
+
+/* gw_route_show.c: `show ip route` — the kernel main table as IOS prints it (S for
+ * `ip route` and RRI, O … for BIRD's OSPF routes, C connected; route/rt_show.h). */
+void gw_route_show(struct gw *g, FILE *out, int json);
 
 #endif

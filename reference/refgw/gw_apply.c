@@ -173,51 +173,23 @@ const char *gw_conn_ifname(const struct gw *g, unsigned conn)
 
 /* `crypto map M redundancy NAME`: IKE and ESP use the virtual address of the HSRP or VRRP
  * group called NAME on that interface (`standby N name NAME` + `standby N ip A`, or
- * `vrrp N name NAME` + `vrrp N ip A`). Those lines are read from the model's kept lines;
- * HSRP/VRRP itself runs elsewhere (until it does, a keepalived beside refgw or the lab
- * gives the interface the address). 0 if none. */
-static uint32_t redundancy_vip_of(const struct gw *g, const struct ios_iface *ifc, const char *proto)
+ * `vrrp N name NAME` + `vrrp N ip A`), from the configuration's model (cfg->fhrp). Which
+ * router may use it when is gw_redund.c's business. Returns the group's index (-1: no
+ * such group) and its primary virtual address in *vip (0: not configured, learned). */
+static int redundancy_group(const struct gw *g, const struct ios_iface *ifc, uint32_t *vip)
 {
-	size_t n = ios_cfg_unapplied_count(g->cfg), k;
-	char ctx[IOS_NAME_MAX + 16], want[IOS_NAME_MAX + 32];
-	size_t pl = strlen(proto);
-	int group = -1;
+	int iface = (int)(ifc - g->cfg->ifaces), i;
 
-	snprintf(ctx, sizeof(ctx), "interface %s", ifc->name);
-	for (k = 0; k < n && group < 0; k++) {
-		struct ios_unapplied u;
-		int grp;
-		char name[IOS_NAME_MAX];
+	*vip = 0;
+	for (i = 0; i < g->cfg->nfhrp; i++) {
+		const struct ios_fhrp *f = &g->cfg->fhrp[i];
 
-		if (ios_cfg_unapplied(g->cfg, k, &u) == 0 && !strcmp(u.ctx, ctx) &&
-		    !strncmp(u.text, proto, pl) && u.text[pl] == ' ' &&
-		    sscanf(u.text + pl + 1, "%d name %63s", &grp, name) == 2 && !strcmp(name, ifc->redundancy))
-			group = grp;
+		if (f->iface == iface && f->name[0] && !strcmp(f->name, ifc->redundancy)) {
+			*vip = f->nvips ? f->vips[0] : 0;
+			return i;
+		}
 	}
-	if (group < 0)
-		return 0;
-	snprintf(want, sizeof(want), "%s %d ip ", proto, group);
-	for (k = 0; k < n; k++) {
-		struct ios_unapplied u;
-		unsigned a, b, c, d;
-
-		if (ios_cfg_unapplied(g->cfg, k, &u) == 0 && !strcmp(u.ctx, ctx) &&
-		    !strncmp(u.text, want, strlen(want)) &&
-		    sscanf(u.text + strlen(want), "%u.%u.%u.%u", &a, &b, &c, &d) == 4 && a < 256 && b < 256 &&
-		    c < 256 && d < 256)
-			return a << 24 | b << 16 | c << 8 | d;
-	}
-	return 0;
-}
-
-static uint32_t redundancy_vip(const struct gw *g, const struct ios_iface *ifc)
-{
-	uint32_t vip;
-
-	if (!ifc->redundancy[0])
-		return 0;
-	vip = redundancy_vip_of(g, ifc, "standby");
-	return vip ? vip : redundancy_vip_of(g, ifc, "vrrp");
+	return -1;
 }
 
 int gw_build_ike_cfg(struct gw *g, struct ike_cfg *out, char *err, size_t errlen)
@@ -315,16 +287,26 @@ int gw_build_ike_cfg(struct gw *g, struct ike_cfg *out, char *err, size_t errlen
 		c->lifetime_kb = m->sa_lifetime_kb ? m->sa_lifetime_kb : g->cfg->sa_lifetime_kb;
 		c->local_addr = ifc->naddrs ? ifc->addrs[0].addr : 0;
 		if (ifc->redundancy[0]) {
-			uint32_t vip = redundancy_vip(g, ifc);
+			uint32_t vip;
+			int grp = redundancy_group(g, ifc, &vip);
 
 			if (vip) {
 				c->local_addr = vip;
 				gw_log(g, "%%CRYPTO-6-REDUNDANCY: crypto map %s redundancy %s: IKE and ESP use the "
-				       "virtual address %s of %s", m->map, ifc->redundancy, gw_ip(vip), ifc->name);
-			} else {
-				gw_log(g, "%%CRYPTO-4-REDUNDANCY: crypto map %s redundancy %s: no standby/vrrp group named "
-				       "%s on %s: using %s", m->map, ifc->redundancy, ifc->redundancy, ifc->name,
+				       "virtual address %s of %s group %u on %s", m->map, ifc->redundancy, gw_ip(vip),
+				       g->cfg->fhrp[grp].proto == IOS_FHRP_HSRP ? "standby" : "vrrp", g->cfg->fhrp[grp].group,
+				       ifc->name);
+			} else if (grp >= 0) {
+				gw_log(g, "%%CRYPTO-4-REDUNDANCY: %s:%d: crypto map %s redundancy %s: group %u on %s has no "
+				       "configured virtual address (expected '%s %u ip A'): using %s", g->cfg->fname,
+				       g->cfg->fhrp[grp].line, m->map, ifc->redundancy, g->cfg->fhrp[grp].group, ifc->name,
+				       g->cfg->fhrp[grp].proto == IOS_FHRP_HSRP ? "standby" : "vrrp", g->cfg->fhrp[grp].group,
 				       gw_ip(c->local_addr));
+			} else {
+				gw_log(g, "%%CRYPTO-4-REDUNDANCY: %s:%d: crypto map %s redundancy %s: no group named %s on "
+				       "%s (expected 'standby N name %s' or 'vrrp N name %s'): using %s", g->cfg->fname,
+				       ifc->map_line, m->map, ifc->redundancy, ifc->redundancy, ifc->name, ifc->redundancy,
+				       ifc->redundancy, gw_ip(c->local_addr));
 			}
 		}
 		out->nconns++;

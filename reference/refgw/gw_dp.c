@@ -135,6 +135,8 @@ void gw_flows_rebuild(struct gw *g)
 					g->flows[k].out = ch;
 			}
 	}
+	/* the crypto maps as they are now: coupling to HSRP/VRRP, SA-less RRI routes */
+	gw_redund_sync(g);
 }
 
 /* Encapsulate one clear packet into tx slot `slot`; returns 1 if queued on raw ESP, 2 on
@@ -155,6 +157,14 @@ static int dp_outbound(struct gw *g, const uint8_t *pkt, size_t len, uint8_t *ou
 		return 0;
 	}
 	ch = f->out;
+	if (!ch && !gw_redund_allowed(g, f->conn)) {
+		/* crypto map … redundancy: only the Active/Master negotiates (seed 001) */
+		g->drops[GW_DROP_NOT_ACTIVE]++;
+		gw_log_drop(g, 42, "IPSEC: %s -> %s matches crypto map %s %u, not Active for its redundancy group: "
+			    "dropped, no negotiation", gw_ip(rd32(pkt + 12)), gw_ip(rd32(pkt + 16)),
+			    g->ike_cfg.conns[f->conn].map, g->ike_cfg.conns[f->conn].seq);
+		return 0;
+	}
 	if (!ch) {
 		uint64_t now = loop_now_ms(g->loop);
 
@@ -344,6 +354,13 @@ void gw_dp_esp_input(struct gw *g, uint32_t src, uint32_t dst, const uint8_t *es
 	uint8_t *out;
 	ssize_t n;
 
+	if (!gw_redund_local_allowed(g, dst)) {
+		/* ESP for a virtual address this router does not hold now (stateless failover) */
+		g->drops[GW_DROP_NOT_ACTIVE]++;
+		gw_log_drop(g, 43, "IPSEC: ESP packet from %s to %s dropped: not Active for that virtual address",
+			    gw_ip(src), gw_ip(dst));
+		return;
+	}
 	if (g->ntun_out == GW_BATCH)
 		gw_dp_tun_flush(g);
 	/* decrypt into the next free tx slot: the TUN queue is written from there */

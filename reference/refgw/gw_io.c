@@ -53,6 +53,13 @@ static void ike_in(struct gw *g, uint32_t src, uint16_t sport, uint32_t dst, uin
 	struct ike_endpoint local = { dst, dport }, remote = { src, sport };
 
 	g->ike_rx++;
+	if (!gw_redund_local_allowed(g, dst)) {
+		/* crypto map … redundancy: only the Active/Master answers (seed 001) */
+		g->drops[GW_DROP_NOT_ACTIVE]++;
+		gw_log_drop(g, 44, "ISAKMP: packet from %s to %s dropped: not Active for that virtual address",
+			    gw_ip(src), gw_ip(dst));
+		return;
+	}
 	ike_input(g->ike, loop_now_ms(g->loop), &local, &remote, m, len);
 	gw_ike_schedule(g);
 }

@@ -140,6 +140,8 @@ int main(int argc, char **argv)
 		}
 	}
 	gw_flows_rebuild(g);
+	if (gw_fhrp_start(g, err, sizeof(err)) < 0)     /* HSRP/VRRP groups (gw_fhrp.c) */
+		goto out;
 	loop_signal(g->loop, SIGTERM, on_signal, g);
 	loop_signal(g->loop, SIGINT, on_signal, g);
 	signal(SIGPIPE, SIG_IGN);
@@ -154,6 +156,7 @@ out:
 		fprintf(stderr, "refgw: %s\n", err);
 		gw_log(g, "%%SYS-3-START: %s", err);
 	}
+	gw_fhrp_stop(g);        /* HSRP Resign / VRRP priority 0, virtual MACs removed */
 	gw_children_flush(g);
 	if (g->ike)
 		ike_free(g->ike);

@@ -204,13 +204,18 @@ static void gw_child_down(void *ctx, const struct ike_child *c, const char *reas
 	child_release(g, ch);
 }
 
+/* Shutdown: every child goes, and with it every RRI route (no stale kernel route). */
 void gw_children_flush(struct gw *g)
 {
 	unsigned i;
 
 	for (i = 0; i < GW_MAX_CHILDREN; i++)
-		if (g->children[i].used)
+		if (g->children[i].used) {
+			gw_rri_child_down(g, &g->children[i].c);   /* the last one per route removes it */
 			child_release(g, &g->children[i]);
+		}
+	gw_redund_stop(g);
+	gw_rri_stop(g);
 }
 
 static void gw_ike_log(void *ctx, const char *line)

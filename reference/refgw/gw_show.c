@@ -387,65 +387,10 @@ static void show_session(struct gw *g, FILE *out, int json)
 	}
 }
 
-struct route_ctx {
-	FILE *out;
-	int json;
-	struct json_w *w;
-};
-
-static void route_cb(void *arg, const struct kern_route *r, int connected)
-{
-	struct route_ctx *c = arg;
-	char code = connected ? 'C' : r->protocol == RTPROT_STATIC || r->protocol == KERN_RTPROT_RRI ? 'S' : 'O';
-
-	if (c->json) {
-		json_begin_object(c->w);
-		json_key(c->w, "prefix");
-		json_stringf(c->w, "%s/%u", gw_ip(r->dst), r->plen);
-		json_kv_string(c->w, "via", r->via ? gw_ip(r->via) : "");
-		json_kv_string(c->w, "dev", r->oif);
-		json_kv_string(c->w, "type", connected ? "connected" : r->protocol == RTPROT_STATIC ? "static" : "other");
-		json_kv_int(c->w, "protocol", r->protocol);
-		json_kv_int(c->w, "tag", r->realm);
-		json_end_object(c->w);
-		return;
-	}
-	if (connected)
-		fprintf(c->out, "%c    %s/%u is directly connected, %s\n", code, gw_ip(r->dst), r->plen, r->oif);
-	else if (r->via)
-		fprintf(c->out, "%c    %s/%u [1/0] via %s%s%s\n", code, gw_ip(r->dst), r->plen, gw_ip(r->via),
-			r->oif[0] ? ", " : "", r->oif);
-	else
-		fprintf(c->out, "%c    %s/%u is directly connected, %s\n", code, gw_ip(r->dst), r->plen, r->oif);
-}
-
-static void show_route(struct gw *g, FILE *out, int json)
-{
-	struct json_w w;
-	struct route_ctx c = { out, json, &w };
-
-	if (json) {
-		json_init(&w, out, 1);
-		json_begin_object(&w);
-		json_key(&w, "routes");
-		json_begin_array(&w);
-	} else {
-		fprintf(out, "Codes: C - connected, S - static, R - RIP, M - mobile, B - BGP\n"
-			"       O - OSPF, IA - OSPF inter area\n\nGateway of last resort is not set\n\n");
-	}
-	g->kern->route_dump(g->kern->k, 254, route_cb, &c);
-	if (json) {
-		json_end_array(&w);
-		json_end_object(&w);
-		json_finish(&w);
-		fputc('\n', out);
-	}
-}
-
 static void show_counters(struct gw *g, FILE *out, int json)
 {
 	static const char *const gw_names[GW_DROP_MAX] = {
-		"no-sa", "not-ipv4", "no-flow", "policy", "short", "send", "tun-write",
+		"no-sa", "not-ipv4", "no-flow", "policy", "short", "send", "tun-write", "not-active",
 	};
 	const struct ike_stats *is = ike_get_stats(g->ike);
 	const struct esp_counters *ec = esp_sadb_counters(g->sadb);
@@ -600,9 +545,11 @@ int gw_ctl_handle(void *arg, const char *request, FILE *out)
 		return 0;
 	}
 	if (!strcmp(cmd, "show ip route")) {
-		show_route(g, out, json);
+		gw_route_show(g, out, json);
 		return 0;
 	}
+	if (!strncmp(cmd, "show standby", 12) || !strncmp(cmd, "show vrrp", 9))
+		return gw_fhrp_show(g, cmd + 5, json, out);   /* [brief] (gw_fhrp.c) */
 	if (!strcmp(cmd, "show counters")) {
 		show_counters(g, out, json);
 		return 0;

@@ -962,6 +962,45 @@ START_TEST(test_p1_lifetime)
 }
 END_TEST
 
+/* Stateless failover (crypto map … redundancy): B's address moved to another router.
+ * ike_clear_local drops B's SAs and a Main Mode in progress without a packet: no Delete,
+ * no retransmission afterwards; A keeps its SAs (it finds out by DPD). */
+START_TEST(test_clear_local)
+{
+	static struct tn n;
+	struct ike_sa_info info[4];
+	size_t cnt, i, live;
+
+	setup_default(&n);
+	establish(&n);
+	ike_clear_local(n.p[1].e, n.now, TN_IP(192, 0, 2, 99), "not mine");   /* another address: nothing */
+	ck_assert_uint_eq(n.p[1].ndown, 0);
+	ike_clear_local(n.p[1].e, n.now, TN_B_ADDR, "redundancy: not active");
+	ck_assert_uint_eq(n.qlen, 0);                     /* nothing sent */
+	ck_assert_uint_eq(n.p[1].ndown, 1);
+	ck_assert_str_eq(n.p[1].down[0].reason, "redundancy: not active");
+	cnt = ike_list_isakmp(n.p[1].e, n.now, info, 4);
+	for (i = 0, live = 0; i < cnt; i++)
+		live += !info[i].deleted;
+	ck_assert_uint_eq(live, 0);
+	ck_assert_uint_eq(n.p[0].ndown, 0);               /* A knows nothing yet */
+	tn_free(&n);
+
+	/* a Main Mode under way from B (MM2 lost): gone, no retransmission of MM1 */
+	setup_default(&n);
+	n.drop = drop_all_from_b;
+	ck_assert_int_eq(ike_acquire(n.p[1].e, n.now, 0, 0), 0);
+	tn_run(&n, 10);
+	ike_clear_local(n.p[1].e, n.now, TN_B_ADDR, "redundancy: not active");
+	n.nsent = 0;
+	n.drop = NULL;
+	tn_advance(&n, 5000);
+	ck_assert_uint_eq(n.nsent, 0);
+	ck_assert_uint_eq(n.p[0].nup + n.p[1].nup, 0);
+	tn_free(&n);
+}
+END_TEST
+
 /* B's crypto map has a shorter lifetime: it answers RESPONDER-LIFETIME and A uses it. */
 START_TEST(test_responder_lifetime)
 {
@@ -1306,6 +1345,7 @@ int main(void)
 	tcase_add_test(tc, test_invalid_spi_recovery);
 	tcase_add_test(tc, test_info_unknown_cookie);
 	tcase_add_test(tc, test_peer_dead_failover);
+	tcase_add_test(tc, test_clear_local);
 	tcase_add_test(tc, test_rekey);
 	tcase_add_test(tc, test_p1_lifetime);
 	tcase_add_test(tc, test_responder_lifetime);

@@ -163,6 +163,45 @@ START_TEST(injected_failure)
 }
 END_TEST
 
+/* the FHRP ops (refgw's gw_fhrp.c): a macvlan with the virtual MAC becomes a link the
+ * model knows (its MAC, an address on it), goes away with link_del; the sockets are fds */
+START_TEST(fhrp_ops)
+{
+	struct kern_mock *m = kern_mock_new();
+	const struct kern_ops *ops = kern_mock_ops(m);
+	static const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 1 };
+	static const uint8_t vmac[6] = { 0x00, 0x00, 0x0c, 0x07, 0xac, 0x01 };
+	char err[256] = "";
+	uint8_t got[6];
+	int fd, wfd;
+
+	kern_mock_link(m, "fa0-0", 1, 1, mac);
+	ck_assert_int_eq(ops->macvlan_add(ops->k, "fa0-0", "fa0-0.v1", vmac, err, sizeof(err)), 0);
+	ck_assert_int_eq(ops->macvlan_add(ops->k, "fa0-0", "fa0-0.v1", vmac, err, sizeof(err)), -1);
+	ck_assert_int_eq(errno, EEXIST);
+	ck_assert_int_eq(ops->macvlan_add(ops->k, "nope", "nope.v1", vmac, err, sizeof(err)), -1);
+	ck_assert_int_eq(ops->link_mac(ops->k, "fa0-0.v1", got), 0);
+	ck_assert_mem_eq(got, vmac, 6);
+	ck_assert_int_eq(ops->addr_add(ops->k, "fa0-0.v1", IP(172, 16, 172, 53), 32, err, sizeof(err)), 0);
+	ck_assert_int_eq(ops->link_del(ops->k, "fa0-0.v1", err, sizeof(err)), 0);
+	ck_assert_int_eq(ops->link_index(ops->k, "fa0-0.v1"), -1);
+	ck_assert_int_eq(ops->link_del(ops->k, "fa0-0.v1", err, sizeof(err)), -1);
+	ck_assert_int_eq(errno, ENODEV);
+	fd = ops->fhrp_socket(ops->k, "fa0-0", err, sizeof(err));
+	ck_assert_int_ge(fd, 0);
+	wfd = ops->link_watch(ops->k, err, sizeof(err));
+	ck_assert_int_ge(wfd, 0);
+	ck_assert_int_eq(write(kern_mock_peer(m, wfd), "x", 1), 1);
+	ck_assert_int_eq(kern_link_watch_drain(wfd), 1);
+	ck_assert_int_eq(kern_link_watch_drain(wfd), 0);
+	line_is(m, 0, "macvlan_add fa0-0.v1 on fa0-0 mac 00:00:0c:07:ac:01");
+	ck_assert_int_ge(kern_mock_find(m, 0, "link_del fa0-0.v1"), 0);
+	ck_assert_int_ge(kern_mock_find(m, 0, "fhrp_socket fa0-0"), 0);
+	ck_assert_int_ge(kern_mock_find(m, 0, "link_watch"), 0);
+	kern_mock_free(m);
+}
+END_TEST
+
 START_TEST(route_text)
 {
 	struct kern_route r = { .dst = IP(20, 1, 1, 0), .plen = 24, .via = IP(10, 1, 1, 2), .table = 254,
@@ -297,6 +336,7 @@ int main(void)
 	tcase_add_test(tc, route_model);
 	tcase_add_test(tc, injected_failure);
 	tcase_add_test(tc, route_text);
+	tcase_add_test(tc, fhrp_ops);
 	tcase_add_test(tc, ipv4_header);
 	tcase_add_test(tc, batched_io);
 	suite_add_tcase(s, tc);
