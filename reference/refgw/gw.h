@@ -148,6 +148,7 @@ static inline uint32_t gw_plen_mask(unsigned plen)
 int gw_apply_config(struct gw *g, char *err, size_t errlen);     /* interfaces, routes, steering */
 int gw_build_ike_cfg(struct gw *g, struct ike_cfg *out, char *err, size_t errlen);
 int gw_apply_steering(struct gw *g, char *err, size_t errlen);   /* crypto ACLs → TUN */
+void gw_apply_routes(struct gw *g);     /* `ip route` lines (again after an interface comes up) */
 int gw_configure(struct gw *g, const char *lines, FILE *out);    /* `configure` over ctl */
 const char *gw_conn_ifname(const struct gw *g, unsigned conn);   /* IOS name of the map's interface */
 

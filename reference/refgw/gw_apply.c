@@ -49,7 +49,9 @@ static const char *iface_link(struct gw *g, const struct ios_iface *ifc, char bu
 	return NULL;
 }
 
-static void apply_routes(struct gw *g)
+/* `ip route` lines into the main table (again after an interface comes back up: the kernel
+ * flushed the routes through it, IOS re-installs them). */
+void gw_apply_routes(struct gw *g)
 {
 	static struct ios_route_res res[IOS_MAX_ROUTES];
 	bool up[IOS_MAX_IFACES];
@@ -144,7 +146,7 @@ int gw_apply_config(struct gw *g, char *err, size_t errlen)
 	g->kern->sysctl(g->kern->k, "net/ipv4/conf/all/send_redirects", "0", NULL, 0);
 	for (i = 0; i < g->cfg->nifaces; i++)
 		apply_iface(g, &g->cfg->ifaces[i]);
-	apply_routes(g);
+	gw_apply_routes(g);
 	{
 		size_t n = ios_cfg_unapplied_count(g->cfg), k;
 
@@ -436,6 +438,6 @@ int gw_configure(struct gw *g, const char *lines, FILE *out)
 		return -1;
 	}
 	if (changed)
-		apply_routes(g);
+		gw_apply_routes(g);
 	return 0;
 }

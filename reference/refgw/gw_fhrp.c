@@ -535,8 +535,14 @@ static void refresh_links(struct gw *g)
 {
 	struct gw_fhrp_set *s = g->fhrp;
 	uint64_t now = loop_now_ms(g->loop);
-	int i, k, t;
+	int i, k, t, came_up = 0;
 
+	for (i = 0; i < s->nifs; i++)
+		came_up |= !s->ifs[i].up && link_up_now(g, s->ifs[i].lnx);
+	for (t = 0; t < s->ntracks; t++)
+		came_up |= !s->tracks[t].up && link_up_now(g, s->tracks[t].lnx);
+	if (came_up)            /* before the groups: becoming Active resolves RRI next hops */
+		gw_apply_routes(g);
 	for (i = 0; i < s->nifs; i++) {
 		struct fhrp_if *ifp = &s->ifs[i];
 		bool up = link_up_now(g, ifp->lnx);
