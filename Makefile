@@ -5,7 +5,8 @@
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
 JOBS       ?= $(shell nproc)
-DEMO       ?= rbm-switchover-dpd
+DEMO       ?= cisco-hsrp-rri-failover
+DEMO_SCALE ?= 0.1
 
 # Every Debian package the project needs: toolchain, libraries, the third-party
 # daemons the drivers run, and tshark for independent decoding.
@@ -38,7 +39,8 @@ build: deps
 	cmake --build $(BUILD) -j$(JOBS)
 
 demo: build
-	$(BUILD)/harness/core/harness run $(DEMO)
+	$(BUILD)/netns-lab/netns-lab clean
+	$(BUILD)/harness/core/harness run $(DEMO) --time-scale $(DEMO_SCALE)
 
 check: build
 	$(BUILD)/netns-lab/netns-lab clean

@@ -318,6 +318,65 @@ static void an_name_vmac_senders(struct ev_list *out, size_t from)
 	}
 }
 
+/* A virtual address names no node in the topology (refgw adds it on its virtual MAC while
+ * Active), and on links away from the segment the MAC names a router in between. The
+ * holder of a VIP at time t is the sender of the latest HSRP Active Hello, VRRP advert
+ * (priority > 0) or gratuitous ARP for it up to t; events to or from the VIP on every
+ * link name that holder (a copy away from its segment is marked routed). Runs on the time-sorted list of all links. */
+#define AN_MAX_VIPS 32
+void an_name_vip_holders(struct ev_list *l)
+{
+	struct { uint32_t vip; char node[sizeof(l->v[0].node)], link[sizeof(l->v[0].link)]; } h[AN_MAX_VIPS];
+	int nh = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		struct ev *e = &l->v[i];
+		uint32_t v[5];
+		int nv = 0;
+
+		if (e->type == EV_HSRP && e->fhrp_state == HSRP_ACTIVE && e->vip)
+			v[nv++] = e->vip;
+		else if (e->type == EV_VRRP && e->value > 0)
+			for (int k = 0; k < e->nvips && k < 4; k++)
+				v[nv++] = e->vips[k];
+		else if (e->type == EV_ARP && e->garp && e->vip)
+			v[nv++] = e->vip;
+		if (nv && e->node[0]) {
+			for (int k = 0; k < nv; k++) {
+				int j;
+				for (j = 0; j < nh && h[j].vip != v[k]; j++)
+					;
+				if (j == nh) {
+					if (nh == AN_MAX_VIPS)
+						continue;
+					nh++;
+				}
+				h[j].vip = v[k];
+				snprintf(h[j].node, sizeof(h[j].node), "%s", e->node);
+				snprintf(h[j].link, sizeof(h[j].link), "%s", e->link);
+			}
+			continue;
+		}
+		if (e->src != EV_SRC_CAPTURE)
+			continue;
+		for (int j = 0; j < nh; j++) {
+			if (e->dst_ip == h[j].vip)
+				snprintf(e->peer, sizeof(e->peer), "%s", h[j].node);
+			if (e->src_ip == h[j].vip && e->type != EV_ARP) {
+				snprintf(e->node, sizeof(e->node), "%s", h[j].node);
+				/* sent on the holder's segment; elsewhere a routed copy */
+				if (strcmp(e->link, h[j].link))
+					e->routed = 1;   /* dropped below, as an_emit drops the others */
+			}
+		}
+	}
+	size_t w = 0;
+	for (size_t i = 0; i < l->n; i++)
+		if (!l->v[i].routed)
+			l->v[w++] = l->v[i];
+	l->n = w;
+}
+
 int an_file(const char *path, const char *link, const struct lab_topo *t, struct an_keys *k,
 	    struct ev_list *out, struct an_stats *st, char *err, size_t errlen)
 {

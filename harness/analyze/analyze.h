@@ -52,6 +52,10 @@ struct an_stats {
 };
 
 /* Decode one pcapng file of link `link`, appending events. Returns 0 or -1 (err). */
+/* After sorting the events of every link by time: events to or from an HSRP/VRRP virtual
+ * address name the router holding it at that moment (its latest Active Hello, advert or
+ * gratuitous ARP). */
+void an_name_vip_holders(struct ev_list *l);
 int an_file(const char *path, const char *link, const struct lab_topo *t, struct an_keys *k,
 	    struct ev_list *out, struct an_stats *st, char *err, size_t errlen);
 

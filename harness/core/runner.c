@@ -788,6 +788,7 @@ teardown:
 	collect_logs_and_keys(r, &rep);
 	analyze_captures(r, &cs, &rep);
 	ev_sort(&r->ev);
+	an_name_vip_holders(&r->ev);
 
 	if (r->guard) {
 		char detail[256] = "";
