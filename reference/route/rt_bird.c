@@ -264,7 +264,7 @@ int rt_bird_conf(const struct ios_cfg *cfg, const struct rt_bird_opts *o, FILE *
 	if (os->default_originate && os->default_always)
 		/* `always`: originated even without a default in the table; never in the kernel */
 		fprintf(f, "protocol static ihh_default {\n\tipv4;\n\troute 0.0.0.0/0 blackhole;\n}\n");
-	fprintf(f, "\nprotocol ospf v2 ihh_ospf {\n\tdebug { states, events };\n\tecmp yes;\n");
+	fprintf(f, "\nprotocol ospf v2 ihh_ospf {\n\tdebug { states, events };\n\tecmp yes;\n\tmerge external yes;\n");
 	fprintf(f, "\tipv4 { import all; export filter ihh_to_ospf; };\n");
 	for (int k = 0; k < os->nnets; k++) {
 		bool seen = false;

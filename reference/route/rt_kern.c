@@ -84,7 +84,7 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 
 	while (left >= sizeof(struct rtnexthop)) {
 		struct rtnexthop nh;
-		uint32_t nvia = 0;
+		uint32_t nvia = 0, nrealm = realm;
 		size_t off;
 
 		memcpy(&nh, p, sizeof(nh));
@@ -99,10 +99,12 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 			if ((na.nla_type & NLA_TYPE_MASK) == RTA_GATEWAY && na.nla_len == sizeof(na) + 4) {
 				memcpy(&nvia, p + off + sizeof(na), 4);
 				nvia = ntohl(nvia);
+			} else if ((na.nla_type & NLA_TYPE_MASK) == RTA_FLOW && na.nla_len == sizeof(na) + 4) {
+				memcpy(&nrealm, p + off + sizeof(na), 4);   /* a realm per next hop */
 			}
 			off += NLA_ALIGN(na.nla_len);
 		}
-		add(c, dst, rtm->rtm_dst_len, nvia, (uint32_t)nh.rtnh_ifindex, rtm->rtm_protocol, metric, realm, false);
+		add(c, dst, rtm->rtm_dst_len, nvia, (uint32_t)nh.rtnh_ifindex, rtm->rtm_protocol, metric, nrealm, false);
 		if ((size_t)RTNH_ALIGN(nh.rtnh_len) >= left)
 			break;
 		left -= (size_t)RTNH_ALIGN(nh.rtnh_len);
