@@ -738,6 +738,24 @@ static void hsrp_fmt_time(uint32_t ms, const char *unit_s, char *buf, size_t len
 			off += (size_t)snprintf(buf + off, len - off, __VA_ARGS__); \
 	} while (0)
 
+/* "Active router is unknown | local | A.B.C.D, priority P (expires in S sec)" */
+static size_t show_router(const struct hsrp_grp *g, const char *role, uint32_t ip, uint32_t prio, uint64_t due,
+			  uint64_t now_ms, char *buf, size_t len, size_t off)
+{
+	char a[16];
+
+	if (ip == 0) {
+		HSRP_SHOW("%s router is unknown\n", role);
+	} else if (ip == g->cfg.real_ip) {
+		HSRP_SHOW("%s router is local\n", role);
+	} else {
+		hsrp_ip_str(ip, a, sizeof(a));
+		HSRP_SHOW("%s router is %s, \n   priority %u (expires in %.3f sec)\n", role, a, prio,
+			  due != HSRP_NEVER && due > now_ms ? (double)(due - now_ms) / 1000.0 : 0.0);
+	}
+	return off;
+}
+
 const char *hsrp_fsm_show(const struct hsrp_grp *g, uint64_t now_ms, char *buf, size_t len)
 {
 	size_t off = 0;
@@ -782,28 +800,8 @@ const char *hsrp_fsm_show(const struct hsrp_grp *g, uint64_t now_ms, char *buf, 
 		HSRP_SHOW("Preemption enabled, delay min %u secs\n", g->cfg.preempt_delay_ms / 1000);
 	else
 		HSRP_SHOW("Preemption %s\n", g->cfg.preempt ? "enabled" : "disabled");
-	if (g->active_ip == 0) {
-		HSRP_SHOW("Active router is unknown\n");
-	} else if (g->active_ip == g->cfg.real_ip) {
-		HSRP_SHOW("Active router is local\n");
-	} else {
-		hsrp_ip_str(g->active_ip, ip, sizeof(ip));
-		HSRP_SHOW("Active router is %s, \n   priority %u (expires in %.3f sec)\n", ip,
-			  g->active_prio,
-			  g->active_due != HSRP_NEVER && g->active_due > now_ms
-				  ? (double)(g->active_due - now_ms) / 1000.0 : 0.0);
-	}
-	if (g->standby_ip == 0) {
-		HSRP_SHOW("Standby router is unknown\n");
-	} else if (g->standby_ip == g->cfg.real_ip) {
-		HSRP_SHOW("Standby router is local\n");
-	} else {
-		hsrp_ip_str(g->standby_ip, ip, sizeof(ip));
-		HSRP_SHOW("Standby router is %s, \n   priority %u (expires in %.3f sec)\n", ip,
-			  g->standby_prio,
-			  g->standby_due != HSRP_NEVER && g->standby_due > now_ms
-				  ? (double)(g->standby_due - now_ms) / 1000.0 : 0.0);
-	}
+	off = show_router(g, "Active", g->active_ip, g->active_prio, g->active_due, now_ms, buf, len, off);
+	off = show_router(g, "Standby", g->standby_ip, g->standby_prio, g->standby_due, now_ms, buf, len, off);
 	HSRP_SHOW("Priority %u (%s %u)\n", g->priority,
 		  g->cfg.priority == HSRP_PRIO_DEFAULT ? "default" : "configured", g->cfg.priority);
 	for (i = 0; i < g->cfg.ntrack; i++)

@@ -354,20 +354,20 @@ void gw_dp_esp_input(struct gw *g, uint32_t src, uint32_t dst, const uint8_t *es
 	uint8_t *out;
 	ssize_t n;
 
-	if (!gw_redund_local_allowed(g, dst)) {
-		/* ESP for a virtual address this router does not hold now (stateless failover) */
-		g->drops[GW_DROP_NOT_ACTIVE]++;
-		gw_log_drop(g, 43, "IPSEC: ESP packet from %s to %s dropped: not Active for that virtual address",
-			    gw_ip(src), gw_ip(dst));
-		return;
-	}
 	if (g->ntun_out == GW_BATCH)
 		gw_dp_tun_flush(g);
 	/* decrypt into the next free tx slot: the TUN queue is written from there */
 	out = g->txbuf + (size_t)g->ntun_out * GW_BUF;
 	n = esp_sadb_input(g->sadb, esp, len, out, GW_BUF, &sa, &why);
 	if (n < 0) {
-		if (why == ESP_DROP_UNKNOWN_SPI && len >= 8)
+		/* A router that is not Active for a virtual address holds no SA of its map (they
+		 * are cleared on leaving Active), so ESP to it always lands here, off the
+		 * per-packet path: dropped without an INVALID-SPI notify (stateless failover). */
+		if (why == ESP_DROP_UNKNOWN_SPI && !gw_redund_local_allowed(g, dst)) {
+			g->drops[GW_DROP_NOT_ACTIVE]++;
+			gw_log_drop(g, 43, "IPSEC: ESP packet from %s to %s dropped: not Active for that virtual "
+				    "address", gw_ip(src), gw_ip(dst));
+		} else if (why == ESP_DROP_UNKNOWN_SPI && len >= 8)
 			dp_invalid_spi(g, src, dst, rd32(esp));
 		else if (why != ESP_DROP_DUMMY)
 			gw_log_drop(g, 2 + (unsigned)why, "IPSEC: ESP packet from %s dropped: %s", gw_ip(src),
